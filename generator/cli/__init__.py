@@ -1,0 +1,22 @@
+"""The `callpack` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from . import build_cmd, glossary_cmd, parse_cmd, translate_cmd
+
+app = typer.Typer(
+    name="callpack",
+    help="Turn a Chinese call for proposals (申报指南) into a validated model, English drafts and documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+for module in (parse_cmd, glossary_cmd, translate_cmd, build_cmd):
+    module.register(app)
+
+
+def main() -> None:
+    app()

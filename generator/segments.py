@@ -1,0 +1,137 @@
+"""Translation units: the guide's Chinese fields split into sentences and clauses.
+
+A segment id is `scope:field:index`, for example `1.10:content:3`, `guide:preamble:0` or
+`area-4:area_title:0`. Ids are stable for a given guide text: they depend only on the order of
+segments within a field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .model import Direction, Guide, Paragraph
+
+
+class Provenance(StrEnum):
+    REVIEWED = "reviewed"
+    FUZZY = "fuzzy"
+    MT = "mt"
+    PATTERN = "pattern"
+    UNTRANSLATED = "untranslated"
+
+
+class State(StrEnum):
+    """XLIFF 2 segment states."""
+
+    INITIAL = "initial"
+    TRANSLATED = "translated"
+    REVIEWED = "reviewed"
+    FINAL = "final"
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    scope: str
+    field: str
+    index: int
+    paragraph: int
+    zh: str
+    label: str | None = None
+
+    @property
+    def direction_id(self) -> str | None:
+        return None if self.scope == "guide" or self.scope.startswith("area-") else self.scope
+
+
+@dataclass(frozen=True)
+class Translation:
+    segment_id: str
+    en: str | None
+    provenance: Provenance
+    state: State
+    note: str | None = None
+
+
+# A sentence ends at 。！？ or a clause at ；, together with any closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[。！？；]+[”’」』）)]*")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Chinese text into sentences and semicolon clauses, keeping the punctuation."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start : match.end()].strip()
+        if piece:
+            pieces.append(piece)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
+def _field_segments(scope: str, field: str, paragraphs: Iterable[Paragraph]) -> Iterator[Segment]:
+    index = 0
+    for paragraph_index, paragraph in enumerate(paragraphs):
+        for position, sentence in enumerate(split_sentences(paragraph.text)):
+            yield Segment(
+                id=f"{scope}:{field}:{index}",
+                scope=scope,
+                field=field,
+                index=index,
+                paragraph=paragraph_index,
+                zh=sentence,
+                label=paragraph.label if position == 0 else None,
+            )
+            index += 1
+
+
+def _single(scope: str, field: str, text: str) -> Segment:
+    return Segment(id=f"{scope}:{field}:0", scope=scope, field=field, index=0, paragraph=0, zh=text)
+
+
+def direction_segments(direction: Direction) -> Iterator[Segment]:
+    scope = direction.id
+    yield _single(scope, "title", direction.title_zh)
+    yield from _field_segments(scope, "content", direction.research_content_zh)
+    if direction.indicators_note_zh:
+        yield _single(scope, "indicators_note", direction.indicators_note_zh)
+    yield from _field_segments(scope, "indicators", direction.indicators_zh)
+    for index, keyword in enumerate(direction.keywords_zh):
+        yield Segment(
+            id=f"{scope}:keywords:{index}", scope=scope, field="keywords", index=index, paragraph=0, zh=keyword
+        )
+    if direction.projects_supported_note_zh:
+        yield _single(scope, "projects_note", direction.projects_supported_note_zh)
+    yield from _field_segments(scope, "other_requirements", direction.other_requirements_zh)
+
+
+def guide_segments(guide: Guide) -> Iterator[Segment]:
+    """Segments of the guide title, the preamble and the area titles (not the directions)."""
+    yield _single("guide", "guide_title", guide.title_zh)
+    for section_index, section in enumerate(guide.preamble):
+        yield Segment(
+            id=f"guide:preamble_heading:{section_index}",
+            scope="guide",
+            field="preamble_heading",
+            index=section_index,
+            paragraph=section_index,
+            zh=section.title_zh,
+        )
+    paragraphs = [paragraph for section in guide.preamble for paragraph in section.paragraphs]
+    yield from _field_segments("guide", "preamble", paragraphs)
+    for area in guide.areas:
+        yield _single(f"area-{area.id}", "area_title", area.title_zh)
+
+
+def segment_guide(guide: Guide) -> list[Segment]:
+    """Every translation unit of the guide, in reading order."""
+    segments = list(guide_segments(guide))
+    for direction in guide.directions:
+        segments.extend(direction_segments(direction))
+    return segments
