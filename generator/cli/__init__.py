@@ -14,6 +14,20 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
+) -> None:
+    """callpack: calls for proposals from MOST guides, in English and bilingual."""
+    if version:
+        from .. import __version__
+
+        typer.echo(f"callpack {__version__}")
+        raise typer.Exit()
+
+
 for module in (parse_cmd, glossary_cmd, translate_cmd, build_cmd):
     module.register(app)
 

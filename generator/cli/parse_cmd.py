@@ -1,9 +1,117 @@
-"""Commands of this stage register themselves on the main app."""
+"""`callpack parse`: read a guide, repair it, validate it, show or write the model."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..fileio import write_atomic
+from ..model import DirectionType, Guide
+from ..parse import parse_guide
+from ..validate import Problem, Severity, has_errors, validate_guide
+from .common import console, err_console, guide_path_or_bundled, reported_errors
+
+GuideArgument = Annotated[
+    Path | None,
+    typer.Argument(help="Guide text file (UTF-8 or GB18030). Default: the bundled guide.", show_default=False),
+]
+
+
+def parse(
+    guide: GuideArgument = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the model as JSON to this file.", show_default=False)
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="List every problem and repair with its line; exit 4 on errors.")
+    ] = False,
+) -> None:
+    """Parse a call guide into a validated model; print a summary, or write JSON."""
+    with reported_errors():
+        path = guide_path_or_bundled(guide)
+        model = parse_guide(path)
+        problems = validate_guide(model)
+        if check:
+            _print_problems(path, problems, model)
+        elif has_errors(problems):
+            _print_problems(path, [p for p in problems if p.severity is Severity.ERROR], None)
+        if has_errors(problems):
+            raise typer.Exit(4)
+        if json_out is not None:
+            write_atomic(json_out, json.dumps(model.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
+            console.print(
+                f"Wrote {json_out}: {len(model.areas)} areas, {len(model.directions)} directions, "
+                f"{len(model.repairs)} repairs."
+            )
+        elif not check:
+            console.print(summary_table(model))
+
+
+def _print_problems(path: Path, problems: list[Problem], guide: Guide | None) -> None:
+    for problem in problems:
+        where = f"{path}:{problem.line}" if problem.line else str(path)
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        err_console.print(f"{where}: [{style}]{problem.severity.value}[/]: {escape(problem.message)}", highlight=False, soft_wrap=True)
+    if guide is not None:
+        for repair in guide.repairs:
+            err_console.print(
+                f"{path}:{repair.line}: [yellow]warning[/]: repaired {repair.kind}: "
+                + escape(f"{repair.before!r} → {repair.after!r}"),
+                highlight=False,
+                soft_wrap=True,
+            )
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+        err_console.print(
+            f"{errors} errors, {len(problems) - errors} warnings, {len(guide.repairs)} repairs in {path}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+_TYPE_HEADERS = {
+    DirectionType.BASIC_RESEARCH: "Basic",
+    DirectionType.COMMON_KEY_TECHNOLOGY: "Key tech.",
+    DirectionType.APPLICATION_DEMONSTRATION: "Demo.",
+}
+
+
+def summary_table(guide: Guide) -> Table:
+    types = list(DirectionType)
+    table = Table(title=guide.title_zh, caption=_caption(guide))
+    table.add_column("Area", justify="right")
+    table.add_column("Title")
+    table.add_column("Directions", justify="right")
+    for kind in types:
+        table.add_column(_TYPE_HEADERS[kind], justify="right")
+    table.add_column("Lines", justify="right")
+    for area in guide.areas:
+        directions = [guide.direction(i) for i in area.direction_ids]
+        counts = Counter(d.type for d in directions)
+        last = directions[-1].source_lines[1] if directions else area.line
+        table.add_row(
+            area.id, area.title_zh, str(len(directions)), *(str(counts[k]) for k in types), f"{area.line}–{last}"
+        )
+    totals = Counter(d.type for d in guide.directions)
+    table.add_section()
+    table.add_row("", "total", str(len(guide.directions)), *(str(totals[k]) for k in types), "")
+    return table
+
+
+def _caption(guide: Guide) -> str:
+    facts = guide.facts
+    funding = f"CNY {facts.national_funding_cny:,}" if facts.national_funding_cny else "not stated"
+    return (
+        f"stated: {facts.directions} directions, about {facts.projects} projects, national funding {funding}, "
+        f"≤ {facts.max_chinese_units} Chinese units, ≤ {facts.max_years} years, "
+        f"≥ {facts.min_foreign_partners} foreign partner; {len(guide.repairs)} repairs (see --check)"
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    app.command("parse")(parse)
