@@ -60,20 +60,25 @@ def _script(body: str, table: dict[int, int], allowed: set[str], marker: str) ->
     return f"{marker}({body})" if len(body) > 1 else f"{marker}{body}"
 
 
+_KNOWN_COMMAND = re.compile(
+    r"\\(" + "|".join(sorted((re.escape(k) for k in _LATEX_SYMBOLS), key=len, reverse=True)) + r")(?![A-Za-z])"
+)
+
+
 def _latex_to_unicode(math: str) -> str:
-    text = math
-    # \text{…}, \mathrm{…} and friends carry plain text.
+    text = re.sub(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ", "°", math)
+    text = _KNOWN_COMMAND.sub(lambda m: _LATEX_SYMBOLS[m.group(1)], text)
+    # \text{…}, \mathrm{…} and friends carry plain text; other commands lose their backslash.
     text = re.sub(r"\\(?:text|mathrm|textrm|mathit|rm|operatorname)\s*\{([^{}]*)\}", r"\1", text)
-    text = re.sub(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ", "°", text)
-    text = re.sub(r"\\([A-Za-z]+|%)", lambda m: _LATEX_SYMBOLS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
     text = re.sub(r"\^\s*\{([^{}]*)\}", lambda m: _script(m.group(1).strip(), _SUPERSCRIPTS, _SUPERSCRIPTABLE, "^"), text)
     text = re.sub(r"\^\s*([0-9A-Za-z+\-−])", lambda m: _script(m.group(1), _SUPERSCRIPTS, _SUPERSCRIPTABLE, "^"), text)
     text = re.sub(r"_\s*\{([^{}]*)\}", lambda m: _script(m.group(1).strip(), _SUBSCRIPTS, _SUBSCRIPTABLE, "_"), text)
     text = re.sub(r"_\s*([0-9])", lambda m: m.group(1).translate(_SUBSCRIPTS), text)
     text = text.replace("{", "").replace("}", "")
-    # Inside formulas spaces are layout only, except before a Chinese unit word.
+    # Inside formulas spaces are layout, except between words ("kg Fe") or before a Chinese unit.
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(rf"(?<=[^{HAN}]) (?=[^{HAN}])", "", text)
+    text = re.sub(rf"(?<=[^{HAN}A-Za-z]) (?=[^{HAN}])|(?<=[^{HAN}]) (?=[^{HAN}A-Za-z])", "", text)
     return text
 
 
@@ -140,11 +145,17 @@ def _is_han(ch: str) -> bool:
 
 def repair_punctuation(text: str, line: int) -> tuple[str, list[Repair]]:
     """One punctuation width: Chinese punctuation in Chinese text, ASCII digits, letters and signs."""
-    repairs: list[Repair] = []
-    chars = list(text)
-    for i, ch in enumerate(chars):
-        if ch in _FULLWIDTH_ASCII:
-            chars[i] = _FULLWIDTH_ASCII[ch]
+    repaired = "".join(_FULLWIDTH_ASCII.get(ch, ch) for ch in text)
+    # Brackets around Chinese text, or a (1)-style item label, take the full-width form.
+    repaired = re.sub(
+        rf"\(([^()]*[{HAN}][^()]*)\)|\((\d{{1,2}})\)(?=\s*[{HAN}])",
+        lambda m: f"（{m.group(1) if m.group(1) is not None else m.group(2)}）",
+        repaired,
+    )
+    if re.search(f"[{HAN}]", repaired):
+        # In Chinese prose ", " between Latin tokens is a comma of the sentence (1,000 has no space).
+        repaired = re.sub(r",\s+(?=\S)", "，", repaired)
+    chars = list(repaired)
     n = len(chars)
 
     def neighbour(index: int, step: int) -> str:
@@ -154,31 +165,19 @@ def repair_punctuation(text: str, line: int) -> tuple[str, list[Repair]]:
         return chars[j] if 0 <= j < n else ""
 
     for i, ch in enumerate(chars):
-        if ch not in _HALF_TO_FULL:
+        if ch not in _HALF_TO_FULL or ch in "()":
             continue
         before, after = neighbour(i, -1), neighbour(i, 1)
         if ch == ":" and before.isdigit() and after.isdigit():
             continue  # a ratio such as 3:1
-        if ch in "()":
-            continue  # brackets are settled pairwise below
-        chinese_context = _is_han(before) or _is_han(after) or before in CJK_PUNCTUATION or after in CJK_PUNCTUATION
-        if ch == ":" and not _is_han(before):
-            chinese_context = False
-        if chinese_context or ch == ";":
+        chinese_before = _is_han(before) or before in CJK_PUNCTUATION
+        chinese_after = _is_han(after) or after in CJK_PUNCTUATION
+        if ch == ";" or chinese_before or (chinese_after and ch != ":"):
             chars[i] = _HALF_TO_FULL[ch]
     repaired = "".join(chars)
-    if re.search(f"[{HAN}]", repaired):
-        # In Chinese prose ", " between Latin tokens is a comma of the sentence (1,000 has no space).
-        repaired = re.sub(r",\s+(?=\S)", "，", repaired)
-    # Brackets around Chinese text, or a (1)-style item label, take the full-width form.
-    repaired = re.sub(
-        rf"\(([^()]*[{HAN}][^()]*)\)|\((\d{{1,2}})\)(?=\s*[{HAN}])",
-        lambda m: f"（{m.group(1) if m.group(1) is not None else m.group(2)}）",
-        repaired,
-    )
     if repaired != text:
-        repairs.append(Repair(line, "punctuation", text, repaired))
-    return repaired, repairs
+        return repaired, [Repair(line, "punctuation", text, repaired)]
+    return repaired, []
 
 
 _SPACE_NEAR_CJK = re.compile(
