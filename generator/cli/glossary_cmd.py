@@ -1,9 +1,253 @@
-"""Commands of this stage register themselves on the main app."""
+"""`callpack glossary …`: extract candidates, export for review, import decisions, check."""
 
 from __future__ import annotations
 
+import json
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from ..errors import GlossaryError
+from ..glossary.review import ImportReport
+from ..model import Guide
+from ..paths import OUTPUT_DIR, TERMS_DIR
+from .common import console, err_console, reported_errors
+
+TermsOption = Annotated[Path, typer.Option("--terms", help="Termbase folder (glossary/terms).")]
+GuideOption = Annotated[
+    Path | None,
+    typer.Option("--guide", help="Guide text to take contexts from (default: the bundled guide)."),
+]
+
+
+class ExportFormat(StrEnum):
+    XLSX = "xlsx"
+    TBX = "tbx"
+    CSV = "csv"
+
+
+glossary_app = typer.Typer(
+    name="glossary",
+    help="The zh→en termbase: extract candidates, export for review (XLSX/TBX/CSV), import decisions, QA.",
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    """Add the `glossary` sub-command group to `app`."""
+    app.add_typer(glossary_app, name="glossary")
+
+
+def _guide(path: Path | None) -> Guide | None:
+    from ..glossary.sources import load_guide
+
+    guide = load_guide(path)
+    if guide is None:
+        err_console.print("[yellow]note:[/] the guide parser is not available; no guide contexts.")
+    return guide
+
+
+@glossary_app.command("extract")
+def extract_command(
+    terms: TermsOption = TERMS_DIR,
+    guide_path: GuideOption = None,
+    min_count: Annotated[int, typer.Option(help="Minimum occurrences of a text candidate.")] = 2,
+    limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 60,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Write the candidates as a termbase CSV (status proposed).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing --csv file.")] = False,
+) -> None:
+    """List candidate terms not yet in the termbase, from the keywords and the guide text."""
+    with reported_errors():
+        from ..glossary.csv_format import export_csv
+        from ..glossary.extract import extract_candidates
+        from ..glossary.termbase import load_termbase
+
+        termbase = load_termbase(terms)
+        guide = _guide(guide_path)
+        if guide is None:
+            raise GlossaryError("extraction needs the parsed guide (generator.parse is not available yet)")
+        candidates = extract_candidates(guide, termbase, min_count=min_count)
+        if csv_path is not None:
+            if csv_path.exists() and not force:
+                raise GlossaryError("file exists; use --force to overwrite it", csv_path)
+            export_csv([c.to_entry() for c in candidates], csv_path)
+            console.print(f"{len(candidates)} candidates written to {csv_path}")
+            return
+        table = Table(
+            title=f"{len(candidates)} candidate terms not in the termbase ({len(termbase)} entries)"
+        )
+        for column in ("zh", "from", "count", "C-value", "directions", "context"):
+            table.add_column(column, overflow="fold")
+        shown = candidates if limit <= 0 else candidates[:limit]
+        for candidate in shown:
+            context = candidate.contexts[0] if candidate.contexts else None
+            table.add_row(
+                candidate.zh,
+                "keyword" if candidate.keyword else "text",
+                str(candidate.count),
+                f"{candidate.cvalue:.1f}",
+                " ".join(candidate.directions[:6]) + (" …" if len(candidate.directions) > 6 else ""),
+                f"[{context.direction_id or '-'}] {_shorten(context.zh)}" if context else "",
+            )
+        console.print(table)
+
+
+def _shorten(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+@glossary_app.command("export")
+def export_command(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx, tbx or csv.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    terms: TermsOption = TERMS_DIR,
+    guide_path: GuideOption = None,
+    contexts: Annotated[bool, typer.Option(help="Add guide contexts (XLSX and TBX).")] = True,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Export the termbase for review: XLSX for translators, TBX-Basic for CAT tools, or CSV."""
+    with reported_errors():
+        from ..glossary import csv_format, sources, tbx_format, xlsx_format
+        from ..glossary.termbase import load_termbase
+
+        if output.exists() and not force:
+            raise GlossaryError(
+                "file exists (it may hold reviewed work); use --force to overwrite it", output
+            )
+        started = time.perf_counter()
+        termbase = load_termbase(terms)
+        found: dict[str, list[sources.Context]] = {}
+        if contexts and format is not ExportFormat.CSV:
+            guide = _guide(guide_path)
+            segments = sources.guide_segments(guide)
+            english = sources.sentence_translations(segments, sources.current_translations(guide))
+            found = sources.term_contexts(termbase, segments, english)
+        if format is ExportFormat.XLSX:
+            xlsx_format.export_xlsx(termbase, output, found)
+        elif format is ExportFormat.TBX:
+            tbx_format.export_tbx(termbase, output, found)
+        else:
+            csv_format.export_csv(termbase, output)
+        elapsed = time.perf_counter() - started
+        console.print(
+            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {output} in {elapsed:.2f} s"
+        )
+
+
+@glossary_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Reviewed .xlsx, .tbx or .csv file.")],
+    terms: TermsOption = TERMS_DIR,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; change nothing.")] = False,
+    delete: Annotated[
+        bool, typer.Option("--delete", help="Also delete the entries that are missing from the file.")
+    ] = False,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+) -> None:
+    """Import a reviewed file: report added / changed / deleted-in-file / conflicts, then apply."""
+    with reported_errors():
+        from ..glossary.review import apply_import, plan_import, read_review_file
+        from ..glossary.termbase import atomic_write_text, load_termbase
+
+        termbase = load_termbase(terms)
+        report = plan_import(termbase, read_review_file(file))
+        _print_import_report(report)
+        if report.errors:
+            if json_path is not None:
+                atomic_write_text(
+                    json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
+                )
+            err_console.print(
+                f"[bold red]error:[/] {len(report.errors)} bad row(s) in {file}; nothing was changed."
+            )
+            raise typer.Exit(GlossaryError.exit_code)
+        if not dry_run:
+            written = apply_import(termbase, report, terms, delete=delete)
+            console.print(f"written: {', '.join(p.name for p in written) or 'nothing to change'}")
+        else:
+            console.print("dry run: nothing was changed.")
+        if report.deleted_in_file and not delete:
+            console.print(
+                f"{len(report.deleted_in_file)} entries missing from the file were kept (use --delete)."
+            )
+        if report.conflicts:
+            console.print(
+                f"[yellow]{len(report.conflicts)} conflict(s) not applied[/]: resolve them in the termbase."
+            )
+        if json_path is not None:
+            atomic_write_text(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+
+def _print_import_report(report: ImportReport) -> None:
+    console.print(
+        f"{report.path}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.deleted_in_file)} deleted in file, {len(report.conflicts)} conflicts, "
+        f"{report.unchanged} unchanged, {len(report.errors)} errors"
+    )
+    for title, changes in (
+        ("added", report.added),
+        ("changed", report.changed),
+        ("conflicts", report.conflicts),
+        ("deleted in file (kept unless --delete)", report.deleted_in_file),
+    ):
+        if not changes:
+            continue
+        table = Table(title=title, title_justify="left")
+        for column in ("row", "zh", "fields", "before → after"):
+            table.add_column(column, overflow="fold")
+        for change in changes:
+            before, after = change.before, change.after
+            detail = "; ".join(
+                f"{name}: {(before.to_row()[name] if before else '')!r} → {(after.to_row()[name] if after else '')!r}"
+                for name in change.fields
+            )
+            if change.reason:
+                detail = f"{change.reason}. {detail}"
+            if after is not None and before is None:
+                detail = f"{after.en!r} ({after.status.value}) → {after.origin}"
+            table.add_row(str(change.line or ""), change.zh, ", ".join(change.fields), detail)
+        console.print(table)
+    for error in report.errors:
+        err_console.print(f"[red]row error:[/] {error}", highlight=False, soft_wrap=True)
+
+
+@glossary_app.command("check")
+def check_command(
+    terms: TermsOption = TERMS_DIR,
+    out: Annotated[Path, typer.Option("--out", help="Folder for glossary-check.json and .md.")] = OUTPUT_DIR
+    / "glossary",
+    guide_path: GuideOption = None,
+    translations: Annotated[
+        bool, typer.Option(help="Also check term use in the current translations, when there are any.")
+    ] = True,
+) -> None:
+    """QA of the termbase (and of term use in the translations); exits non-zero on errors."""
+    with reported_errors():
+        from ..glossary import sources
+        from ..glossary.check import run_check, write_reports
+
+        guide = sources.load_guide(guide_path)
+        triples: list[tuple[str, str, str]] = []
+        if translations and guide is not None:
+            triples = sources.translation_triples(
+                sources.guide_segments(guide), sources.current_translations(guide)
+            )
+        report = run_check(terms, triples, sources.known_direction_ids(guide))
+        json_path, md_path = write_reports(report, out)
+        for finding in report.errors[:40]:
+            err_console.print(f"[red]{finding.code}[/] {finding.where()}: {finding.message}", highlight=False)
+        if len(report.errors) > 40:
+            err_console.print(f"… and {len(report.errors) - 40} more errors")
+        console.print(
+            f"{report.entries} entries ({report.approved} approved), {report.segments_checked} translated "
+            f"segments checked: {len(report.errors)} errors, {len(report.warnings)} warnings. "
+            f"Reports: {json_path}, {md_path}"
+        )
+        if report.errors:
+            raise typer.Exit(1)
