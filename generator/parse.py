@@ -35,8 +35,8 @@ _TYPE_BY_LABEL = {
     "应用示范": DirectionType.APPLICATION_DEMONSTRATION,
 }
 
-_AREA_HEADING = re.compile(rf"^(\d{{1,2}})\s*[.．、]\s*([{HAN}][{HAN}A-Za-z0-9 ]{{0,24}})$")
-_DIRECTION_HEADING = re.compile(r"^(\d{1,2})\s*[.．]\s*(\d{1,2})\s*(?=\S)(.*)$")
+_AREA_HEADING = re.compile(rf"^(\d{{1,3}})\s*[.．、]\s*([{HAN}][{HAN}A-Za-z0-9 ]{{0,24}})$")
+_DIRECTION_HEADING = re.compile(r"^(\d{1,3})\s*[.．]\s*(\d{1,2})\s*(?=\S)(.*)$")
 _TYPE_LABEL = re.compile(r"[（(]\s*((?:基\s*础\s*研\s*究|共\s*性\s*关\s*键\s*技\s*术|应\s*用\s*示\s*范)\s*类?)\s*[）)]?\s*$")
 _PREAMBLE_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(.+)$")
 _ITEM_LABEL = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")
