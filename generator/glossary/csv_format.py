@@ -60,13 +60,14 @@ def read_csv(path: Path) -> ReviewFile:
             break
         line, record = item
         if len(record) != len(header):
-            review.errors.append(GlossaryError(f"{len(record)} columns instead of {len(header)}", path, line))
+            error = GlossaryError(f"{len(record)} columns instead of {len(header)}", path, line)
+            review.reject(error, record[0] if record else None)
             continue
         fields = dict(zip(header, record, strict=True))
         try:
             entry = entry_from_fields(fields, path, line)
         except GlossaryError as error:
-            review.errors.append(error)
+            review.reject(error, fields.get("zh"))
             continue
         review.rows.append(
             ReviewRow(

@@ -33,6 +33,13 @@ class ReviewFile:
     path: Path
     rows: list[ReviewRow] = field(default_factory=list)
     errors: list[GlossaryError] = field(default_factory=list)
+    # zh of the rows in error: they are in the file, so they are not "deleted in file".
+    bad_zh: set[str] = field(default_factory=set)
+
+    def reject(self, error: GlossaryError, zh: str | None) -> None:
+        self.errors.append(error)
+        if zh and zh.strip():
+            self.bad_zh.add(zh.strip())
 
 
 @dataclass(frozen=True)
@@ -162,8 +169,10 @@ def plan_import(termbase: Termbase, review: ReviewFile) -> ImportReport:
             )
         else:
             report.changed.append(Change(zh, row.line, existing, after, fields, comment=row.comment))
+    if review.errors and not review.rows:
+        return report  # an unreadable file deletes nothing, even on paper
     for entry in termbase:
-        if entry.zh not in first_row:
+        if entry.zh not in first_row and entry.zh not in review.bad_zh:
             report.deleted_in_file.append(Change(entry.zh, entry.line, entry, None))
     return report
 

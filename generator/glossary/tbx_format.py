@@ -282,12 +282,25 @@ def read_tbx(path: Path) -> ReviewFile:
         line = concept.sourceline or 0
         try:
             fields, file_name = _concept_fields(concept, path, line)
+        except GlossaryError as error:
+            review.reject(error, _first_zh_term(concept))
+            continue
+        try:
             entry = entry_from_fields(fields, path, line)
         except GlossaryError as error:
-            review.errors.append(error)
+            review.reject(error, fields.get("zh"))
             continue
         review.rows.append(ReviewRow(entry, line, file=file_name))
     return review
+
+
+def _first_zh_term(concept: etree._Element) -> str | None:
+    for section in _children(concept, "langSec", "langSet"):
+        if (section.get(XML_LANG) or "").lower().startswith("zh"):
+            for element in section.iter():
+                if _local(element) == "term":
+                    return _text(element)
+    return None
 
 
 def _concept_fields(concept: etree._Element, path: Path, line: int) -> tuple[dict[str, str], str | None]:

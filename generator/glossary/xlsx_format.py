@@ -172,7 +172,7 @@ def read_xlsx(path: Path) -> ReviewFile:
             try:
                 entry = entry_from_fields(fields, path, number)
             except GlossaryError as error:
-                review.errors.append(error)
+                review.reject(error, fields.get("zh"))
                 continue
             review.rows.append(
                 ReviewRow(entry, number, comment=fields.get("comment", ""), file=fields.get("file") or None)
