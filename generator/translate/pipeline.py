@@ -1,0 +1,236 @@
+"""The translation pipeline: memory → pattern rules and termbase → MT → untranslated.
+
+Every segment ends with a `Translation` that says where its English came from. Nothing here
+prints: the CLI reports progress through the `progress` callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import TranslationError
+from ..model import Guide
+from ..segments import Provenance, Segment, State, Translation, segment_guide
+from .engine import CTranslate2Engine, Engine
+from .models import find_package
+from .mt import translate_texts
+from .patterns import RuleSet, apply_rules, default_rules, keyword_translation
+from .store import FuzzyMatch, MemoryEntry, TranslationMemory, open_memory
+from .termbase import TermIndex, load_term_index
+from .text import source_key
+
+EngineChoice = Literal["auto", "memory", "argos"]
+NO_MODEL_MESSAGE = (
+    "No zh→en MT model is installed: memory, pattern rules and the termbase translate what they can; "
+    "every other segment is marked untranslated. Install one with `callpack models install FILE.argosmodel`."
+)
+
+
+@dataclass
+class PipelineResult:
+    segments: list[Segment]
+    translations: list[Translation]
+    suggestions: dict[str, list[FuzzyMatch]] = field(default_factory=dict)
+    engine_id: str | None = None
+    mt_segments: int = 0
+    mt_cached: int = 0
+
+    def by_id(self) -> dict[str, Translation]:
+        return {translation.segment_id: translation for translation in self.translations}
+
+
+def load_guide(path: Path | None = None) -> Guide:
+    """The bundled guide (cached) or the guide at `path`."""
+    from .. import parse
+
+    return parse.load_bundled_guide() if path is None else parse.parse_guide(path)
+
+
+def select_engine(
+    choice: EngineChoice = "auto", model: Path | None = None
+) -> tuple[Engine | None, str | None]:
+    """The MT engine for `choice`, and a message for the user when there is none."""
+    if choice == "memory":
+        return None, None
+    if model is not None:
+        from .models import read_package
+
+        package = read_package(model)
+    else:
+        found = find_package()
+        if found is None:
+            if choice == "argos":
+                raise TranslationError(
+                    "no zh→en argos package is installed (see `callpack models list`; install one with "
+                    "`callpack models install FILE.argosmodel`)"
+                )
+            return None, NO_MODEL_MESSAGE
+        package = found
+    return CTranslate2Engine(package), None
+
+
+def _reviewed(entry: MemoryEntry, segment: Segment) -> Translation:
+    return Translation(segment.id, entry.en, Provenance.REVIEWED, entry.state, entry.note or None)
+
+
+def translate_segments(
+    segments: Sequence[Segment],
+    memory: TranslationMemory,
+    *,
+    engine: Engine | None = None,
+    terms: TermIndex | None = None,
+    rules: RuleSet | None = None,
+    record: bool = True,
+    progress: Callable[[int], None] | None = None,
+    use_stored_mt: bool = True,
+) -> PipelineResult:
+    """Translate `segments` in the documented order; store the result when `record`."""
+    rules = rules or default_rules()
+    keys = [source_key(segment.zh) for segment in segments]
+    reviewed = memory.exact_many(keys)
+    results: dict[str, Translation] = {}
+    needs_mt: list[int] = []
+    for number, (segment, key) in enumerate(zip(segments, keys, strict=True)):
+        entries = reviewed.get(key)
+        if entries:
+            preferred = next((e for e in entries if e.segment_id == segment.id), entries[0])
+            results[segment.id] = _reviewed(preferred, segment)
+            continue
+        match = keyword_translation(segment, terms) or apply_rules(segment, rules, terms)
+        if match is not None:
+            results[segment.id] = Translation(
+                segment.id, match.en, Provenance.PATTERN, State.TRANSLATED, f"rule: {match.rule}"
+            )
+            continue
+        needs_mt.append(number)
+    done = len(results)
+    if progress is not None:
+        progress(done)
+
+    mt_cached = 0
+    mt_count = 0
+    engine_id = engine.engine_id if engine is not None else None
+    if engine is not None:
+        cache = memory.mt_cache(engine.engine_id)
+        fresh: list[int] = []
+        for number in needs_mt:
+            entry = cache.get(keys[number])
+            if entry is not None:
+                segment = segments[number]
+                results[segment.id] = Translation(
+                    segment.id, entry.en, Provenance.MT, State.TRANSLATED, entry.note or None
+                )
+                mt_cached += 1
+            else:
+                fresh.append(number)
+        if progress is not None:
+            progress(done + mt_cached)
+        unique: dict[str, str] = {}
+        for number in fresh:
+            unique.setdefault(keys[number], segments[number].zh)
+        texts = list(unique.values())
+        base = done + mt_cached
+
+        def report(finished: int) -> None:
+            if progress is not None:
+                progress(base + min(finished, len(texts)) * len(fresh) // max(len(texts), 1))
+
+        outputs = translate_texts(texts, engine, terms, progress=report)
+        by_key = dict(zip(unique, outputs, strict=True))
+        for number in fresh:
+            segment = segments[number]
+            output = by_key[keys[number]]
+            note = "; ".join(output.issues) or None
+            results[segment.id] = Translation(
+                segment.id,
+                output.en or None,
+                Provenance.MT,
+                State.TRANSLATED if output.en else State.INITIAL,
+                note,
+            )
+        mt_count = len(fresh) + mt_cached
+        if record and by_key:
+            memory.add_mt(
+                ((unique[key], out.en, "; ".join(out.issues)) for key, out in by_key.items() if out.en),
+                engine.engine_id,
+            )
+    elif use_stored_mt:
+        stored = memory.segment_rows()
+        stored_keys = memory.segment_source_keys()
+        for number in needs_mt:
+            segment = segments[number]
+            row = stored.get(segment.id)
+            if (
+                row is not None
+                and row.provenance == Provenance.MT
+                and row.en
+                and stored_keys.get(segment.id) == keys[number]
+            ):
+                results[segment.id] = row
+                mt_cached += 1
+        mt_count = mt_cached
+
+    suggestions: dict[str, list[FuzzyMatch]] = {}
+    for number in needs_mt:
+        segment = segments[number]
+        matches = memory.fuzzy(segment.zh)
+        if matches:
+            suggestions[segment.id] = matches
+        if segment.id in results:
+            continue
+        if matches:
+            best = matches[0]
+            note = f"fuzzy {best.score:.0%} suggestion ({best.entry.segment_id or 'memory'}): {best.entry.en}"
+            results[segment.id] = Translation(segment.id, None, Provenance.FUZZY, State.INITIAL, note)
+        else:
+            results[segment.id] = Translation(segment.id, None, Provenance.UNTRANSLATED, State.INITIAL, None)
+    if progress is not None:
+        progress(len(segments))
+    translations = [results[segment.id] for segment in segments]
+    if record:
+        memory.record_segments(zip(segments, translations, strict=True))
+    return PipelineResult(
+        segments=list(segments),
+        translations=translations,
+        suggestions=suggestions,
+        engine_id=engine_id,
+        mt_segments=mt_count,
+        mt_cached=mt_cached,
+    )
+
+
+def select_segments(guide: Guide, directions: Sequence[str] | None = None) -> list[Segment]:
+    """All segments of the guide, or those of the given direction ids (unknown ids are an error)."""
+    segments = segment_guide(guide)
+    if not directions:
+        return segments
+    known = {direction.id for direction in guide.directions}
+    unknown = [d for d in directions if d not in known]
+    if unknown:
+        raise TranslationError(f"unknown direction id(s): {', '.join(unknown)}")
+    wanted = set(directions)
+    return [segment for segment in segments if segment.scope in wanted]
+
+
+def translate_guide(
+    guide: Guide | None = None,
+    *,
+    engine: Engine | None = None,
+    record: bool = True,
+    directions: Sequence[str] | None = None,
+    memory_path: Path | None = None,
+    memory_dir: Path | None = None,
+    terms: TermIndex | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> PipelineResult:
+    """Translate the guide (bundled by default) with the memory synchronized from the TMX files."""
+    guide = guide or load_guide()
+    segments = select_segments(guide, directions)
+    terms = terms if terms is not None else load_term_index()
+    with open_memory(memory_path, memory_dir) as memory:
+        return translate_segments(
+            segments, memory, engine=engine, terms=terms, record=record, progress=progress
+        )
