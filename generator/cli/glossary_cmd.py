@@ -136,7 +136,8 @@ def export_command(
             csv_format.export_csv(termbase, output)
         elapsed = time.perf_counter() - started
         console.print(
-            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {output} in {elapsed:.2f} s"
+            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {output} in {elapsed:.2f} s",
+            soft_wrap=True,
         )
 
 
@@ -188,7 +189,8 @@ def _print_import_report(report: ImportReport) -> None:
     console.print(
         f"{report.path}: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.deleted_in_file)} deleted in file, {len(report.conflicts)} conflicts, "
-        f"{report.unchanged} unchanged, {len(report.errors)} errors"
+        f"{report.unchanged} unchanged, {len(report.errors)} errors",
+        soft_wrap=True,
     )
     for title, changes in (
         ("added", report.added),
@@ -241,13 +243,18 @@ def check_command(
         report = run_check(terms, triples, sources.known_direction_ids(guide))
         json_path, md_path = write_reports(report, out)
         for finding in report.errors[:40]:
-            err_console.print(f"[red]{finding.code}[/] {finding.where()}: {finding.message}", highlight=False)
+            err_console.print(
+                f"[red]{finding.code}[/] {finding.where()}: {finding.message}",
+                highlight=False,
+                soft_wrap=True,
+            )
         if len(report.errors) > 40:
             err_console.print(f"… and {len(report.errors) - 40} more errors")
         console.print(
             f"{report.entries} entries ({report.approved} approved), {report.segments_checked} translated "
             f"segments checked: {len(report.errors)} errors, {len(report.warnings)} warnings. "
-            f"Reports: {json_path}, {md_path}"
+            f"Reports: {json_path}, {md_path}",
+            soft_wrap=True,
         )
         if report.errors:
             raise typer.Exit(1)

@@ -20,7 +20,7 @@ NEW_ENERGY = HEADER + (
 )
 GENERAL = HEADER + (
     'CCUS,CCUS,approved,"carbon capture, utilization and storage",,climate,noun,true,2.1,Acronym kept.\n'
-    "原理样机,proof-of-principle prototype,approved,,principle prototype,call administration,noun,false,1.1 | 2.1,\n"
+    "原理样机,proof-of-principle prototype,approved,,principle sample machine,call administration,noun,false,1.1 | 2.1,\n"
     "旧术语,old term,deprecated,,,general,other,false,,Superseded.\n"
 )
 
