@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..errors import GlossaryError
+from ..errors import CallpackError, GlossaryError
 from ..glossary.review import ImportReport
 from ..model import Guide
+from ..segments import Translation
 from ..paths import OUTPUT_DIR, TERMS_DIR
 from .common import console, err_console, reported_errors
 
@@ -49,6 +50,19 @@ def _guide(path: Path | None) -> Guide | None:
     if guide is None:
         err_console.print("[yellow]note:[/] the guide parser is not available; no guide contexts.")
     return guide
+
+
+def _translations(guide: Guide | None) -> dict[str, Translation]:
+    """The current translations, or none (with a warning) when the translation stage fails."""
+    from ..glossary.sources import current_translations
+
+    if guide is None:
+        return {}
+    try:
+        return current_translations(guide)
+    except CallpackError as error:
+        err_console.print(f"[yellow]note:[/] no translations used ({error})", highlight=False, soft_wrap=True)
+        return {}
 
 
 @glossary_app.command("extract")
@@ -126,7 +140,7 @@ def export_command(
         if contexts and format is not ExportFormat.CSV:
             guide = _guide(guide_path)
             segments = sources.guide_segments(guide)
-            english = sources.sentence_translations(segments, sources.current_translations(guide))
+            english = sources.sentence_translations(segments, _translations(guide))
             found = sources.term_contexts(termbase, segments, english)
         if format is ExportFormat.XLSX:
             xlsx_format.export_xlsx(termbase, output, found)
@@ -237,9 +251,7 @@ def check_command(
         guide = sources.load_guide(guide_path)
         triples: list[tuple[str, str, str]] = []
         if translations and guide is not None:
-            triples = sources.translation_triples(
-                sources.guide_segments(guide), sources.current_translations(guide)
-            )
+            triples = sources.translation_triples(sources.guide_segments(guide), _translations(guide))
         report = run_check(terms, triples, sources.known_direction_ids(guide))
         json_path, md_path = write_reports(report, out)
         for finding in report.errors[:40]:

@@ -87,12 +87,27 @@ def _word_pattern(word: str) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+def _plural_pattern(word: str) -> str:
+    """A word with only its plural allowed (for forbidden forms, where a looser match misfires)."""
+    escaped = re.escape(word)
+    if not word[-1:].isalpha() or not word.isascii():
+        return escaped
+    if word.endswith("y") and len(word) > 2:
+        return "(?:" + escaped + "|" + re.escape(word[:-1]) + "ies)"
+    return escaped + "(?:s|es)?"
+
+
 @lru_cache(maxsize=20000)
-def _form_regex(form: str, case_sensitive: bool) -> re.Pattern[str] | None:
+def _form_regex(form: str, case_sensitive: bool, loose: bool = True) -> re.Pattern[str] | None:
+    """The regex of an English form: inflection on every word when `loose`, else a plural last word."""
     tokens = [token for token in _TOKEN_SPLIT.split(form.strip()) if token]
     if not tokens:
         return None
-    body = _SEPARATORS.join(_word_pattern(token) for token in tokens)
+    if loose:
+        parts = [_word_pattern(token) for token in tokens]
+    else:
+        parts = [re.escape(token) for token in tokens[:-1]] + [_plural_pattern(tokens[-1])]
+    body = _SEPARATORS.join(parts)
     start = r"(?<![A-Za-z0-9])" if _WORDISH.match(tokens[0][0]) else ""
     end = r"(?![A-Za-z0-9])" if _WORDISH.match(tokens[-1][-1]) else ""
     return re.compile(start + body + end, 0 if case_sensitive else re.IGNORECASE)
@@ -108,14 +123,32 @@ def term_followed(entry: TermEntry, en_text: str) -> bool:
     """Whether `en_text` uses the entry's English or one of its admitted variants.
 
     Case-insensitive unless the entry is case-sensitive; plural and simple inflections are accepted
-    (cell/cells, battery/batteries), and hyphen, dash and space count as the same separator.
+    (cell/cells, battery/batteries, dope/doping), and hyphen, dash and space count as the same separator.
     """
     return any(form_used(form, en_text, entry.case_sensitive) for form in entry.renderings)
 
 
 def forbidden_used(entry: TermEntry, en_text: str) -> list[str]:
-    """The entry's forbidden renderings that occur in `en_text` (never case-sensitive)."""
-    return [form for form in entry.forbidden if form_used(form, en_text, False)]
+    """The entry's forbidden renderings that occur in `en_text`.
+
+    Matching is case-insensitive and allows only a plural last word, and an occurrence inside an
+    admitted form of the entry does not count (so "coulomb efficiency" never fires on a correct text).
+    """
+    admitted: list[tuple[int, int]] = []
+    for form in entry.renderings:
+        pattern = _form_regex(form, entry.case_sensitive)
+        if pattern is not None:
+            admitted.extend(match.span() for match in pattern.finditer(en_text))
+    used = []
+    for form in entry.forbidden:
+        pattern = _form_regex(form, False, loose=False)
+        if pattern is None:
+            continue
+        for match in pattern.finditer(en_text):
+            if not any(start <= match.start() and match.end() <= end for start, end in admitted):
+                used.append(form)
+                break
+    return used
 
 
 def check_entries(entries: Sequence[TermEntry], known_directions: set[str] | None = None) -> list[Finding]:
@@ -142,9 +175,10 @@ def check_entries(entries: Sequence[TermEntry], known_directions: set[str] | Non
                         entry,
                     )
         seen_variants: set[str] = set()
+        fold = (lambda text: text) if entry.case_sensitive else str.casefold
         for variant in entry.variants:
-            key = variant.casefold()
-            if key == entry.en.casefold() or key in seen_variants:
+            key = fold(variant)
+            if key == fold(entry.en) or key in seen_variants:
                 add("warning", "duplicate-variant", f"variant {variant!r} repeats another form", entry)
             seen_variants.add(key)
         for form in (*forms, *entry.forbidden):

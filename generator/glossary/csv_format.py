@@ -60,8 +60,8 @@ def read_csv(path: Path) -> ReviewFile:
             break
         line, record = item
         if len(record) != len(header):
-            error = GlossaryError(f"{len(record)} columns instead of {len(header)}", path, line)
-            review.reject(error, record[0] if record else None)
+            column_error = GlossaryError(f"{len(record)} columns instead of {len(header)}", path, line)
+            review.reject(column_error, record[0] if record else None)
             continue
         fields = dict(zip(header, record, strict=True))
         try:

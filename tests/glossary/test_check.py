@@ -61,6 +61,15 @@ def test_forbidden_used() -> None:
     )
     assert forbidden_used(coulombic, "The Coulomb efficiency exceeds 99%.") == ["coulomb efficiency"]
     assert forbidden_used(coulombic, "The coulombic efficiency exceeds 99%.") == []
+    assert forbidden_used(coulombic, "Coulomb efficiencies vary.") == ["coulomb efficiency"]
+    # Inflection is not stretched for forbidden forms: "programming framework" is right.
+    framework = entry("编程框架", "programming framework", forbidden=("program framework",))
+    assert forbidden_used(framework, "a programming framework") == []
+    assert forbidden_used(framework, "a program framework") == ["program framework"]
+    # An occurrence inside an admitted form does not count.
+    prototype = entry("原理样机", "proof-of-principle prototype", forbidden=("principle prototype",))
+    assert forbidden_used(prototype, "Build a proof-of-principle prototype.") == []
+    assert forbidden_used(prototype, "Build a principle prototype.") == ["principle prototype"]
 
 
 def test_planted_entry_errors() -> None:
