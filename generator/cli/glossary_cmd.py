@@ -14,8 +14,8 @@ from rich.table import Table
 from ..errors import CallpackError, GlossaryError
 from ..glossary.review import ImportReport
 from ..model import Guide
-from ..segments import Translation
 from ..paths import OUTPUT_DIR, TERMS_DIR
+from ..segments import Translation
 from .common import console, err_console, reported_errors
 
 TermsOption = Annotated[Path, typer.Option("--terms", help="Termbase folder (glossary/terms).")]
