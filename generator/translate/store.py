@@ -207,6 +207,43 @@ class TranslationMemory:
             self._insert(zh, en, Provenance.REVIEWED, State.REVIEWED, segment_id, note, origin)
         self._fuzzy_index = None
 
+    def apply_reviewed(self, items: Iterable[tuple[Segment, Translation]], origin: str) -> int:
+        """Store translators' reviewed translations as memory entries and segment rows, in one transaction."""
+        pairs = [(segment, translation) for segment, translation in items if translation.en]
+        with self.db:
+            for segment, translation in pairs:
+                assert translation.en is not None
+                self.db.execute(
+                    "DELETE FROM entries WHERE provenance = 'reviewed' AND source_key = ? AND origin = ?"
+                    " AND ifnull(segment_id, '') = ?",
+                    (source_key(segment.zh), origin, segment.id),
+                )
+                self._insert(
+                    segment.zh,
+                    translation.en,
+                    Provenance.REVIEWED,
+                    translation.state,
+                    segment.id,
+                    translation.note or "",
+                    origin,
+                )
+                self.db.execute(
+                    "INSERT OR REPLACE INTO segments (segment_id, zh, source_key, en, provenance, state, note, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        segment.id,
+                        segment.zh,
+                        source_key(segment.zh),
+                        translation.en,
+                        Provenance.REVIEWED.value,
+                        translation.state.value,
+                        translation.note,
+                        _now(),
+                    ),
+                )
+        self._fuzzy_index = None
+        return len(pairs)
+
     def add_mt(self, items: Iterable[tuple[str, str, str]], engine: str) -> None:
         """Cache MT output: (zh, en, note) per source, keyed by engine."""
         with self.db:
