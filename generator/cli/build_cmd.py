@@ -1,9 +1,116 @@
-"""Commands of this stage register themselves on the main app."""
+"""`callpack build`: call packs, briefings, agreement skeletons and the whole call."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .common import console, reported_errors
+
+
+def _split(values: list[str] | None, default: tuple[str, ...]) -> list[str]:
+    if not values:
+        return list(default)
+    items: list[str] = []
+    for value in values:
+        items.extend(part.strip() for part in value.split(",") if part.strip())
+    return items
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    """Add `callpack build` to the app."""
+
+    @app.command("build")
+    def build_command(
+        direction: Annotated[
+            list[str] | None, typer.Option("--direction", "-d", help="Direction id such as 1.1 (repeatable).")
+        ] = None,
+        kind: Annotated[
+            list[str] | None,
+            typer.Option("--kind", "-k", help="call, briefing, agreement, whole or all (repeatable)."),
+        ] = None,
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="Comma-separated: pdf,docx,html.")
+        ] = "pdf,docx,html",
+        lang: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--lang", "-l", help="en, bilingual or zh (repeatable or comma-separated); default all."
+            ),
+        ] = None,
+        out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+        guide: Annotated[
+            Path | None, typer.Option("--guide", help="Guide text file (default: the bundled guide).")
+        ] = None,
+        force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    ) -> None:
+        """Build the documents (PDF, DOCX, HTML), an index.html and an index.json manifest."""
+        with reported_errors():
+            from ..render.build import FORMATS, KINDS, build
+            from .common import guide_path_or_bundled
+
+            kinds = _split(kind, ("all",))
+            if "all" in kinds:
+                kinds = list(KINDS)
+            langs = _split(lang, ("en", "bilingual", "zh"))
+            for value in langs:
+                if value not in ("en", "bilingual", "zh"):
+                    raise typer.BadParameter(
+                        f"unknown language {value!r}; use en, bilingual or zh", param_hint="--lang"
+                    )
+            formats = _split([fmt], FORMATS)
+            for value in formats:
+                if value not in FORMATS:
+                    raise typer.BadParameter(
+                        f"unknown format {value!r}; use pdf, docx, html", param_hint="--format"
+                    )
+            if guide is None:
+                from ..parse import load_bundled_guide
+
+                loaded = load_bundled_guide()
+            else:
+                from ..parse import parse_guide
+
+                loaded = parse_guide(guide_path_or_bundled(guide))
+            started = time.perf_counter()
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[current]}"),
+                console=console,
+                transient=False,
+            ) as progress:
+                task = progress.add_task("building", total=None, current="")
+
+                def on_start(count: int) -> None:
+                    progress.update(task, total=count)
+
+                def on_done(job: object, built: bool) -> None:
+                    if built:
+                        progress.update(task, advance=1, current=getattr(job, "stem", ""))
+
+                report = build(
+                    loaded,
+                    out,
+                    kinds=kinds,
+                    langs=langs,
+                    formats=formats,
+                    direction_ids=_split(direction, ()) or None,
+                    jobs=jobs,
+                    force=force,
+                    progress=on_done,
+                    on_start=on_start,
+                )
+            elapsed = time.perf_counter() - started
+            console.print(
+                f"{report.jobs_built} documents built ({len(report.built)} files), "
+                f"{report.jobs_skipped} up to date, in {elapsed:.1f} s → {report.out / 'index.html'}",
+                highlight=False,
+            )

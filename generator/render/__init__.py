@@ -1,0 +1,1 @@
+"""Documents: render context, gettext catalogs, HTML (Jinja), PDF (WeasyPrint), DOCX (python-docx), build."""

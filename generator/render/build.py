@@ -1,0 +1,468 @@
+"""Build orchestration: which documents, where they go, what can be skipped, the manifest.
+
+A job is one document (kind, language, direction) in one or more formats. Its input hash covers
+the slice of the render context it uses, the templates, the catalogs and the render code; when
+the hash and every output file match the manifest, the job is skipped. Jobs run in a process
+pool; each worker writes its files atomically and returns their records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+from ..model import Guide
+from ..paths import TEMPLATES_DIR
+from .context import CallContext, build_call_context
+from .html import KIND_LANGUAGES, KINDS, STYLESHEET, HtmlDocument, environment, render_html
+from .i18n import catalog_files, load_translations
+
+FORMATS = ("pdf", "docx", "html")
+BRIEFING_MAX_PAGES = 2
+BRIEFING_MAX_DETAIL = 3
+MANIFEST_NAME = "index.json"
+INDEX_NAME = "index.html"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str
+    lang: str
+    direction_id: str | None
+    formats: tuple[str, ...]
+
+    @property
+    def stem(self) -> str:
+        if self.direction_id is None:
+            return f"whole/{self.kind}-call.{self.lang}"
+        return f"directions/{self.direction_id}/{self.direction_id}-{self.kind}.{self.lang}"
+
+    def path(self, fmt: str) -> str:
+        return f"{self.stem}.{fmt}"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    sha256: str
+    bytes: int
+    kind: str
+    lang: str
+    format: str
+    direction: str | None
+    input_hash: str
+    pages: int | None = None
+
+
+@dataclass
+class BuildReport:
+    built: list[FileRecord] = field(default_factory=list)
+    skipped: list[FileRecord] = field(default_factory=list)
+    jobs_built: int = 0
+    jobs_skipped: int = 0
+    out: Path = Path(".")
+
+
+# --- file writing ------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- selection ---------------------------------------------------------------------------------
+
+
+def plan_jobs(
+    call: CallContext,
+    kinds: Iterable[str],
+    langs: Iterable[str],
+    formats: Iterable[str],
+    direction_ids: Sequence[str] | None = None,
+) -> list[Job]:
+    """The documents to make. The whole call is made only when no direction is picked."""
+    kinds = list(dict.fromkeys(kinds))
+    langs = list(dict.fromkeys(langs))
+    chosen_formats = tuple(f for f in FORMATS if f in set(formats))
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise RenderError(f"unknown kind {unknown[0]!r}; choose from call, briefing, agreement, whole, all")
+    if not chosen_formats:
+        raise RenderError("no known format chosen; choose from pdf, docx, html")
+    known_ids = [d.id for d in call.directions]
+    if direction_ids:
+        missing = [d for d in direction_ids if d not in known_ids]
+        if missing:
+            raise RenderError(
+                f"no direction {missing[0]!r} in the guide (directions run 1.1 … {known_ids[-1]})"
+            )
+        ids = [d for d in known_ids if d in set(direction_ids)]
+    else:
+        ids = known_ids
+    jobs: list[Job] = []
+    if "whole" in kinds and not direction_ids:
+        for lang in langs:
+            if lang in KIND_LANGUAGES["whole"]:
+                jobs.append(Job("whole", lang, None, chosen_formats))
+    for direction_id in ids:
+        for kind in kinds:
+            if kind == "whole":
+                continue
+            for lang in langs:
+                if lang in KIND_LANGUAGES[kind]:
+                    jobs.append(Job(kind, lang, direction_id, chosen_formats))
+    if not jobs:
+        raise RenderError(
+            "nothing to build for that choice: briefings are English (en), agreements bilingual, "
+            "call packs and the whole call en, bilingual or zh"
+        )
+    return jobs
+
+
+# --- input hashes ------------------------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    return str(value)
+
+
+@cache
+def code_fingerprint() -> str:
+    """Templates, stylesheet, catalogs and render code: a change in any of them rebuilds all."""
+    digest = hashlib.sha256()
+    sources = sorted(TEMPLATES_DIR.rglob("*"))
+    sources += sorted(Path(__file__).parent.glob("*.py"))
+    sources += catalog_files()
+    for path in sources:
+        if path.is_file():
+            digest.update(str(path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
+def job_input_hash(job: Job, call: CallContext) -> str:
+    common = {
+        "title": call.title,
+        "programme": call.programme,
+        "conditions": call.conditions,
+        "issued": call.issued,
+    }
+    if job.direction_id is None:
+        data: Any = dataclasses.asdict(call)
+    else:
+        direction = call.direction(job.direction_id)
+        data = {
+            "direction": dataclasses.asdict(direction),
+            **{k: _plain(v) for k, v in common.items()},
+        }
+    payload = json.dumps(
+        {
+            "code": code_fingerprint(),
+            "job": [job.kind, job.lang, job.direction_id, job.formats],
+            "data": data,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=_json_default,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --- rendering one job (runs in a worker) ----------------------------------------------------------
+
+_WORKER_CALL: CallContext | None = None
+
+
+def _init_worker(call: CallContext) -> None:
+    global _WORKER_CALL
+    _WORKER_CALL = call
+    warm_up()
+
+
+def warm_up() -> None:
+    """Load what every document needs once per process: catalogs, templates, fonts."""
+    from .pdf import font_configuration
+
+    load_translations("en")
+    load_translations("zh")
+    environment()
+    font_configuration()
+
+
+def _fit_briefing(job: Job, call: CallContext) -> tuple[HtmlDocument, Any]:
+    from .pdf import layout_pdf
+
+    for detail in range(BRIEFING_MAX_DETAIL + 1):
+        document = render_html(job.kind, job.lang, call, job.direction_id, detail=detail)
+        rendered = layout_pdf(document.html)
+        if rendered.pages <= BRIEFING_MAX_PAGES:
+            return document, rendered
+    return document, rendered
+
+
+def render_job(job: Job, call: CallContext, out: Path, input_hash: str) -> list[FileRecord]:
+    """Render one document in its formats and write the files atomically."""
+    from .docx import html_to_docx, meta_from_html
+    from .pdf import layout_pdf
+
+    rendered = None
+    if job.kind == "briefing":
+        document, rendered = _fit_briefing(job, call)
+    else:
+        document = render_html(job.kind, job.lang, call, job.direction_id)
+    records: list[FileRecord] = []
+
+    def record(fmt: str, data: bytes, pages: int | None = None) -> None:
+        relative = job.path(fmt)
+        atomic_write(out / relative, data)
+        records.append(
+            FileRecord(
+                path=relative,
+                sha256=sha256_bytes(data),
+                bytes=len(data),
+                kind=job.kind,
+                lang=job.lang,
+                format=fmt,
+                direction=job.direction_id,
+                input_hash=input_hash,
+                pages=pages,
+            )
+        )
+
+    if "html" in job.formats:
+        record("html", document.html.encode("utf-8"))
+    if "pdf" in job.formats:
+        if rendered is None:
+            rendered = layout_pdf(document.html)
+        if rendered.fetcher.refused:
+            raise RenderError(f"{job.path('pdf')}: the document asked for {rendered.fetcher.refused[0]}")
+        record("pdf", rendered.write(), rendered.pages)
+    if "docx" in job.formats:
+        created = dt.datetime.combine(call.issued, dt.time(0, 0))
+        record("docx", html_to_docx(document.html, meta_from_html(document.html, job.lang, created)))
+    return records
+
+
+def _worker_job(job: Job, out: str, input_hash: str) -> list[FileRecord]:
+    if _WORKER_CALL is None:  # pragma: no cover - the initializer always runs first
+        raise RenderError("worker started without a render context")
+    return render_job(job, _WORKER_CALL, Path(out), input_hash)
+
+
+# --- manifest ------------------------------------------------------------------------------------
+
+
+def load_manifest(out: Path) -> dict[str, FileRecord]:
+    path = out / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {entry["path"]: FileRecord(**entry) for entry in data.get("files", [])}
+    except (ValueError, TypeError, KeyError):
+        # A damaged manifest only costs a full rebuild.
+        return {}
+
+
+def _up_to_date(
+    job: Job, input_hash: str, manifest: dict[str, FileRecord], out: Path
+) -> list[FileRecord] | None:
+    records = []
+    for fmt in job.formats:
+        entry = manifest.get(job.path(fmt))
+        target = out / job.path(fmt)
+        if entry is None or entry.input_hash != input_hash or not target.exists():
+            return None
+        if target.stat().st_size != entry.bytes or sha256_file(target) != entry.sha256:
+            return None
+        records.append(entry)
+    return records
+
+
+def write_manifest(out: Path, records: dict[str, FileRecord], call: CallContext) -> None:
+    files = [dataclasses.asdict(records[path]) for path in sorted(records, key=_sort_key)]
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "generator": "callpack",
+        "source_sha256": call.source_sha256,
+        "issued": call.issued.isoformat(),
+        "files": files,
+    }
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    atomic_write(out / MANIFEST_NAME, data + b"\n")
+
+
+def _sort_key(path: str) -> tuple[Any, ...]:
+    parts = path.split("/")
+    if parts[0] == "directions" and len(parts) > 1:
+        numbers = tuple(int(x) if x.isdigit() else 0 for x in parts[1].split("."))
+        return (1, numbers, path)
+    return (0, (), path)
+
+
+def write_index(out: Path, records: dict[str, FileRecord], call: CallContext) -> None:
+    """output/index.html: every file, by direction and kind, with hashes on hover."""
+    titles = {d.id: d.title.zh for d in call.directions}
+    whole_rows: dict[str, list[FileRecord]] = {}
+    direction_rows: dict[str, dict[tuple[str, str], list[FileRecord]]] = {}
+    columns: list[tuple[str, str]] = []
+    for path in sorted(records, key=_sort_key):
+        record = records[path]
+        if record.direction is None:
+            whole_rows.setdefault(record.lang, []).append(record)
+        else:
+            key = (record.kind, record.lang)
+            if key not in columns:
+                columns.append(key)
+            direction_rows.setdefault(record.direction, {}).setdefault(key, []).append(record)
+    order = {kind: index for index, kind in enumerate(KINDS)}
+    columns.sort(key=lambda key: (order.get(key[0], 9), ["en", "bilingual", "zh"].index(key[1])))
+    known = [d.id for d in call.directions]
+    translations = load_translations("en")
+    html = (
+        environment()
+        .get_template("index.html.j2")
+        .render(
+            title="callpack: " + call.title.zh,
+            stylesheet=(TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8"),
+            built=call.issued.isoformat(),
+            whole=[{"lang": lang, "files": files} for lang, files in whole_rows.items()],
+            directions=[
+                {"id": d, "title": titles.get(d, ""), "files": direction_rows[d]}
+                for d in sorted(direction_rows, key=lambda d: known.index(d) if d in known else 10_000)
+            ],
+            columns=columns,
+            _=translations.gettext,
+            gettext=translations.gettext,
+            ngettext=translations.ngettext,
+        )
+    )
+    atomic_write(out / INDEX_NAME, html.encode("utf-8"))
+
+
+# --- the build -----------------------------------------------------------------------------------
+
+
+def issued_date() -> dt.date:
+    """The date printed on documents: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def build(
+    guide: Guide,
+    out: Path,
+    kinds: Iterable[str] = KINDS,
+    langs: Iterable[str] = ("en", "bilingual", "zh"),
+    formats: Iterable[str] = FORMATS,
+    direction_ids: Sequence[str] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Callable[[Job, bool], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    call: CallContext | None = None,
+) -> BuildReport:
+    """Make the documents; returns what was built and what was up to date."""
+    call = call or build_call_context(guide, issued=issued_date())
+    planned = plan_jobs(call, kinds, langs, formats, direction_ids)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = {} if force else load_manifest(out)
+    report = BuildReport(out=out)
+    todo: list[tuple[Job, str]] = []
+    for job in planned:
+        input_hash = job_input_hash(job, call)
+        current = _up_to_date(job, input_hash, manifest, out)
+        if current is not None:
+            report.skipped.extend(current)
+            report.jobs_skipped += 1
+            if progress:
+                progress(job, False)
+        else:
+            todo.append((job, input_hash))
+    if on_start:
+        on_start(len(todo))
+    records = dict(manifest)
+    if todo:
+        from .fonts import document_fonts
+
+        document_fonts()  # cut the static CJK fonts once, before any worker needs them
+        if jobs <= 1 or len(todo) == 1:
+            _init_worker(call)
+            for job, input_hash in todo:
+                made = render_job(job, call, out, input_hash)
+                _collect(made, records, report, job, progress)
+        else:
+            # Big documents first so that they do not finish last on their own.
+            todo.sort(key=lambda item: item[0].direction_id is not None)
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(call,)) as pool:
+                futures = {pool.submit(_worker_job, job, str(out), h): job for job, h in todo}
+                for future in as_completed(futures):
+                    _collect(future.result(), records, report, futures[future], progress)
+    # Forget entries whose files were removed by hand.
+    records = {path: record for path, record in records.items() if (out / path).exists()}
+    write_manifest(out, records, call)
+    write_index(out, records, call)
+    return report
+
+
+def _collect(
+    made: list[FileRecord],
+    records: dict[str, FileRecord],
+    report: BuildReport,
+    job: Job,
+    progress: Callable[[Job, bool], None] | None,
+) -> None:
+    for record in made:
+        records[record.path] = record
+    report.built.extend(made)
+    report.jobs_built += 1
+    if progress:
+        progress(job, True)

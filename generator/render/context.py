@@ -1,0 +1,482 @@
+"""Render context: the guide and its English drafts arranged for the templates.
+
+Pure functions from (Guide, segments, translations) to plain dataclasses. Every English paragraph
+is built by joining its segments' English; a segment without English keeps its Chinese and is
+flagged, machine-translated and fuzzy segments are flagged as drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
+from ..segments import Provenance, Segment, Translation, segment_guide
+from .i18n import Pair, money_compact, money_full, number
+
+
+class PartKind(StrEnum):
+    FINAL = "final"  # reviewed, pattern: English we stand behind
+    DRAFT = "draft"  # machine-translated or fuzzy match: English to be checked
+    UNTRANSLATED = "untranslated"  # no English: the Chinese is shown, flagged
+
+
+_FINAL = {Provenance.REVIEWED, Provenance.PATTERN}
+_DRAFT = {Provenance.MT, Provenance.FUZZY}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One segment's English (or its Chinese when untranslated)."""
+
+    kind: PartKind
+    text: str
+    zh: str
+    provenance: str
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph: the Chinese, and the English as parts, one per segment."""
+
+    zh: str
+    parts: tuple[Part, ...]
+    label: str | None = None
+
+    @property
+    def kinds(self) -> set[PartKind]:
+        return {part.kind for part in self.parts}
+
+    @property
+    def fully_untranslated(self) -> bool:
+        return bool(self.parts) and self.kinds == {PartKind.UNTRANSLATED}
+
+    @property
+    def has_draft(self) -> bool:
+        return PartKind.DRAFT in self.kinds
+
+    @property
+    def has_untranslated(self) -> bool:
+        return PartKind.UNTRANSLATED in self.kinds
+
+    @property
+    def en(self) -> str | None:
+        """The English when every segment has some, else None."""
+        if self.has_untranslated or not self.parts:
+            return None
+        return _join_english(part.text for part in self.parts)
+
+    @property
+    def en_or_flagged(self) -> str:
+        """Plain-text English with untranslated pieces bracketed (for DOCX properties, summaries)."""
+        pieces = []
+        for part in self.parts:
+            if part.kind is PartKind.UNTRANSLATED:
+                pieces.append(f"[Untranslated: {part.zh}]")
+            else:
+                pieces.append(part.text)
+        return _join_english(pieces)
+
+    @property
+    def pair(self) -> Pair:
+        return Pair(zh=self.zh, en=self.en)
+
+
+def _join_english(pieces: Iterable[str]) -> str:
+    return " ".join(piece.strip() for piece in pieces if piece.strip())
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """A line of the briefing's key-indicator table."""
+
+    label: str | None
+    para: Para
+    values: tuple[str, ...]
+    values_from: str  # "en" or "zh"
+
+
+@dataclass(frozen=True)
+class IndicatorGroup:
+    label_zh: str | None
+    paras: tuple[Para, ...]
+
+
+@dataclass(frozen=True)
+class DirectionContext:
+    id: str
+    area_id: str
+    area_title: Para
+    title: Para
+    type: str
+    type_label_zh: str
+    keywords: tuple[Para, ...]
+    content: tuple[Para, ...]
+    indicators_note: Para | None
+    indicators: tuple[Para, ...]
+    indicator_groups: tuple[IndicatorGroup, ...]
+    projects_supported: int | None
+    projects_note: Para | None
+    other_requirements: tuple[Para, ...]
+    matching_ratio: str | None
+    enterprise_led: bool
+    production_enterprise_required: bool
+    source_lines: tuple[int, int]
+    indicator_rows: tuple[IndicatorRow, ...]
+
+    @property
+    def alternatives(self) -> bool:
+        return len(self.indicator_groups) > 1
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The general conditions from the preamble, already formatted per language."""
+
+    funding_compact: Pair | None
+    funding_full: Pair | None
+    max_chinese_units: int | None
+    max_years: int | None
+    min_foreign_partners: int | None
+    projects: int | None
+    directions: int | None
+    projects_per_direction: str | None
+    projects_per_direction_note: Pair | None
+
+
+@dataclass(frozen=True)
+class PreambleSectionContext:
+    heading: Para
+    paragraphs: tuple[Para, ...]
+
+
+@dataclass(frozen=True)
+class AreaContext:
+    id: str
+    title: Para
+    direction_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Translated:
+    """Counts of segment provenance, for the notice and the index."""
+
+    final: int = 0
+    draft: int = 0
+    untranslated: int = 0
+
+
+@dataclass(frozen=True)
+class CallContext:
+    title: Para
+    conditions: Conditions
+    preamble: tuple[PreambleSectionContext, ...]
+    areas: tuple[AreaContext, ...]
+    directions: tuple[DirectionContext, ...]
+    source_sha256: str
+    issued: dt.date
+    programme: Pair = field(default_factory=lambda: Pair(zh="", en=""))
+    counts: Translated = field(default_factory=Translated)
+
+    def direction(self, direction_id: str) -> DirectionContext:
+        for direction in self.directions:
+            if direction.id == direction_id:
+                return direction
+        raise KeyError(direction_id)
+
+    def area(self, area_id: str) -> AreaContext:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        raise KeyError(area_id)
+
+
+# --- translations --------------------------------------------------------------------------------
+
+
+def load_current_translations(guide: Guide) -> dict[str, Translation]:
+    """English from the translation stage, or nothing when that stage is not installed yet."""
+    try:
+        from ..translate.store import current_translations  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return {}
+    result = current_translations(guide)
+    return dict(result)
+
+
+def _part(segment: Segment, translation: Translation | None) -> Part:
+    if translation is None or translation.en is None or not translation.en.strip():
+        return Part(PartKind.UNTRANSLATED, segment.zh, segment.zh, Provenance.UNTRANSLATED.value)
+    provenance = Provenance(translation.provenance)
+    if provenance in _FINAL:
+        kind = PartKind.FINAL
+    elif provenance in _DRAFT:
+        kind = PartKind.DRAFT
+    else:
+        return Part(PartKind.UNTRANSLATED, segment.zh, segment.zh, provenance.value)
+    return Part(kind, translation.en.strip(), segment.zh, provenance.value)
+
+
+class _Index:
+    def __init__(self, segments: list[Segment], translations: Mapping[str, Translation]) -> None:
+        self.by_field: dict[tuple[str, str], list[Segment]] = defaultdict(list)
+        for segment in segments:
+            self.by_field[(segment.scope, segment.field)].append(segment)
+        self.translations = translations
+
+    def paragraphs(self, scope: str, field_name: str, source: list[Paragraph]) -> tuple[Para, ...]:
+        grouped: dict[int, list[Segment]] = defaultdict(list)
+        for segment in self.by_field.get((scope, field_name), []):
+            grouped[segment.paragraph].append(segment)
+        result = []
+        for index, paragraph in enumerate(source):
+            parts = tuple(_part(s, self.translations.get(s.id)) for s in grouped.get(index, []))
+            result.append(Para(zh=paragraph.text, parts=parts, label=paragraph.label))
+        return tuple(result)
+
+    def single(self, scope: str, field_name: str, zh: str, index: int = 0) -> Para:
+        segments = [s for s in self.by_field.get((scope, field_name), []) if s.index == index]
+        parts = tuple(_part(s, self.translations.get(s.id)) for s in segments)
+        return Para(zh=zh, parts=parts)
+
+    def counts(self) -> Translated:
+        final = draft = untranslated = 0
+        for segments in self.by_field.values():
+            for segment in segments:
+                kind = _part(segment, self.translations.get(segment.id)).kind
+                if kind is PartKind.FINAL:
+                    final += 1
+                elif kind is PartKind.DRAFT:
+                    draft += 1
+                else:
+                    untranslated += 1
+        return Translated(final, draft, untranslated)
+
+
+# --- numbers with units ----------------------------------------------------------------------
+
+_EN_COMPARATOR = (
+    r"(?:[≥≤><]=?|⩾|⩽|±|not (?:less|lower|more|higher) than|no (?:less|lower|more|higher|fewer) than|"
+    r"at least|at most|more than|less than|fewer than|greater than|higher than|lower than|over|under|"
+    r"up to|above|below|exceeding|over|approximately|about|within)"
+)
+_EN_UNIT = (
+    r"(?:%|‰|°C|℃|(?:[kMGTmµμnp]?(?:W|Wh|V|A|Hz|Pa|J|g|m|s|t|L|Ω|F|b|B|bps|eV))(?:[/·][A-Za-z0-9²³]+)*[²³]?"
+    r"|(?:hours?|days?|months?|years?|times|cycles|pieces|items|sets|papers|patents|standards|people|"
+    r"persons|units|sites|enterprises|tons|tonnes|kilometres|kilometers|meters|metres|"
+    r"square (?:meters|metres|centimetres|centimeters)|mu|hectares|yuan|cm²|mm|nm|km)\b)"
+)
+_EN_VALUE = re.compile(
+    rf"(?:{_EN_COMPARATOR}\s*)?[-−]?\d+(?:[.,]\d+)*(?:\s*(?:~|–|-|to)\s*\d+(?:\.\d+)?)?\s*{_EN_UNIT}",
+    re.IGNORECASE,
+)
+_ZH_COMPARATOR = (
+    r"(?:[≥≤><]=?|不低于|不少于|不小于|不超过|不高于|不大于|大于|小于|高于|低于|超过|达到|优于|接近|约)"
+)
+_ZH_UNIT = (
+    r"(?:%|‰|℃|°C|[A-Za-zµμΩ]+(?:[/·][A-Za-z0-9²³^]+)*[²³]?|小时|分钟|秒|天|个月|年|次|个|项|篇|件|人次|人|家|种|台|套|"
+    r"平方米|平方厘米|平方公里|公里|千米|米|厘米|毫米|纳米|微米|吨|千克|克|千瓦时|千瓦|兆瓦|瓦|伏|万元|亿元|元|亩|公顷|倍|条|份)"
+)
+_ZH_VALUE = re.compile(
+    rf"(?:{_ZH_COMPARATOR}\s*)?\d+(?:[.,]\d+)*(?:\s*[~～至-]\s*\d+(?:\.\d+)?)?\s*(?:万|亿)?\s*{_ZH_UNIT}"
+)
+
+
+def numbers_with_units(text: str, lang: str) -> tuple[str, ...]:
+    """The quantities a sentence states, each a number with its unit (and comparator)."""
+    pattern = _ZH_VALUE if lang == "zh" else _EN_VALUE
+    seen: list[str] = []
+    for match in pattern.finditer(text):
+        value = re.sub(r"\s+", " ", match.group(0).strip())
+        if value not in seen:
+            seen.append(value)
+    return tuple(seen)
+
+
+def _indicator_rows(paras: tuple[Para, ...]) -> tuple[IndicatorRow, ...]:
+    rows = []
+    for para in paras:
+        english = para.en
+        if english is not None:
+            values, source = numbers_with_units(english, "en"), "en"
+            if not values:
+                values, source = numbers_with_units(para.zh, "zh"), "zh"
+        else:
+            values, source = numbers_with_units(para.zh, "zh"), "zh"
+        rows.append(IndicatorRow(label=para.label, para=para, values=values, values_from=source))
+    return tuple(rows)
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def _direction_context(direction: Direction, index: _Index, area_title: Para) -> DirectionContext:
+    scope = direction.id
+    indicators = index.paragraphs(scope, "indicators", direction.indicators_zh)
+    groups: list[IndicatorGroup] = []
+    if direction.indicator_set_items and len(direction.indicator_set_items) > 1:
+        by_text = {para.zh: para for para in indicators}
+        for item in direction.indicator_set_items:
+            members = tuple(by_text[p.text] for p in item.paragraphs if p.text in by_text)
+            groups.append(IndicatorGroup(label_zh=item.label, paras=members))
+        covered = {id(p) for group in groups for p in group.paras}
+        leftovers = tuple(p for p in indicators if id(p) not in covered)
+        if leftovers:
+            groups.insert(0, IndicatorGroup(label_zh=None, paras=leftovers))
+    else:
+        groups.append(IndicatorGroup(label_zh=None, paras=indicators))
+    return DirectionContext(
+        id=direction.id,
+        area_id=direction.area_id,
+        area_title=area_title,
+        title=index.single(scope, "title", direction.title_zh),
+        type=direction.type.value,
+        type_label_zh=direction.type_label_zh,
+        keywords=tuple(
+            index.single(scope, "keywords", keyword, position)
+            for position, keyword in enumerate(direction.keywords_zh)
+        ),
+        content=index.paragraphs(scope, "content", direction.research_content_zh),
+        indicators_note=(
+            index.single(scope, "indicators_note", direction.indicators_note_zh)
+            if direction.indicators_note_zh
+            else None
+        ),
+        indicators=indicators,
+        indicator_groups=tuple(groups),
+        projects_supported=direction.projects_supported,
+        projects_note=(
+            index.single(scope, "projects_note", direction.projects_supported_note_zh)
+            if direction.projects_supported_note_zh
+            else None
+        ),
+        other_requirements=index.paragraphs(scope, "other_requirements", direction.other_requirements_zh),
+        matching_ratio=direction.matching_ratio,
+        enterprise_led=direction.enterprise_led,
+        production_enterprise_required=direction.production_enterprise_required,
+        source_lines=direction.source_lines,
+        indicator_rows=_indicator_rows(indicators),
+    )
+
+
+def _conditions(facts: GuideFacts) -> Conditions:
+    funding = facts.national_funding_cny
+    return Conditions(
+        funding_compact=Pair(zh=money_compact(funding, "zh"), en=money_compact(funding, "en"))
+        if funding
+        else None,
+        funding_full=Pair(zh=money_full(funding, "zh"), en=money_full(funding, "en")) if funding else None,
+        max_chinese_units=facts.max_chinese_units,
+        max_years=facts.max_years,
+        min_foreign_partners=facts.min_foreign_partners,
+        projects=facts.projects,
+        directions=facts.directions,
+        projects_per_direction=facts.projects_per_direction,
+        projects_per_direction_note=None,
+    )
+
+
+_QUOTED = re.compile(r"[“\"「](.+?)[”\"」]")
+
+
+def programme_name(title: Para) -> Pair:
+    """The key special project's name: the quoted part of the guide title (战略性科技创新合作)."""
+    zh_match = _QUOTED.search(title.zh)
+    zh = zh_match.group(1).strip() if zh_match else title.zh
+    english = title.en
+    en_match = _QUOTED.search(english) if english else None
+    return Pair(zh=zh, en=en_match.group(1).strip() if en_match else None)
+
+
+def build_call_context(
+    guide: Guide,
+    translations: Mapping[str, Translation] | None = None,
+    issued: dt.date | None = None,
+) -> CallContext:
+    """Everything the templates need, for the whole call."""
+    segments = segment_guide(guide)
+    index = _Index(segments, translations if translations is not None else load_current_translations(guide))
+    preamble_paragraphs = index.paragraphs(
+        "guide", "preamble", [p for section in guide.preamble for p in section.paragraphs]
+    )
+    sections = []
+    offset = 0
+    for position, section in enumerate(guide.preamble):
+        count = len(section.paragraphs)
+        sections.append(
+            PreambleSectionContext(
+                heading=index.single("guide", "preamble_heading", section.title_zh, position),
+                paragraphs=preamble_paragraphs[offset : offset + count],
+            )
+        )
+        offset += count
+    areas = tuple(
+        AreaContext(
+            id=area.id,
+            title=index.single(f"area-{area.id}", "area_title", area.title_zh),
+            direction_ids=tuple(area.direction_ids),
+        )
+        for area in guide.areas
+    )
+    area_titles = {area.id: area.title for area in areas}
+    directions = tuple(
+        _direction_context(direction, index, area_titles.get(direction.area_id, Para(zh="", parts=())))
+        for direction in guide.directions
+    )
+    title = index.single("guide", "guide_title", guide.title_zh)
+    return CallContext(
+        title=title,
+        programme=programme_name(title),
+        conditions=_conditions(guide.facts),
+        preamble=tuple(sections),
+        areas=areas,
+        directions=directions,
+        source_sha256=guide.source_sha256,
+        issued=issued or dt.date.today(),
+        counts=index.counts(),
+    )
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction; it is translated where it is used."""
+    return msgid
+
+
+DIRECTION_TYPE_MSGIDS: dict[str, str] = {
+    DirectionType.BASIC_RESEARCH.value: N_("Basic research"),
+    DirectionType.COMMON_KEY_TECHNOLOGY.value: N_("Common key technology"),
+    DirectionType.APPLICATION_DEMONSTRATION.value: N_("Application demonstration"),
+}
+
+
+def format_count(value: int | None, lang: str) -> str:
+    return "" if value is None else number(value, lang)
+
+
+def direction_paras(direction: DirectionContext) -> list[Para]:
+    """Every paragraph of a direction, in reading order."""
+    paras: list[Para] = [direction.title, *direction.keywords, *direction.content]
+    if direction.indicators_note:
+        paras.append(direction.indicators_note)
+    paras.extend(direction.indicators)
+    if direction.projects_note:
+        paras.append(direction.projects_note)
+    paras.extend(direction.other_requirements)
+    return paras
+
+
+def counts_of(paras: Iterable[Para]) -> Translated:
+    final = draft = untranslated = 0
+    for para in paras:
+        for part in para.parts:
+            if part.kind is PartKind.FINAL:
+                final += 1
+            elif part.kind is PartKind.DRAFT:
+                draft += 1
+            else:
+                untranslated += 1
+    return Translated(final, draft, untranslated)

@@ -1,0 +1,199 @@
+"""HTML from the Jinja templates: one standalone document per (kind, language, direction).
+
+Autoescaping is on for every template. Guide text reaches the templates only as plain strings
+inside the context dataclasses, so markup in the guide prints literally; it is never compiled as a
+template (a `{{ 7*7 }}` in the guide stays `{{ 7*7 }}`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+
+from ..errors import RenderError
+from ..paths import TEMPLATES_DIR
+from .context import (
+    DIRECTION_TYPE_MSGIDS,
+    N_,
+    CallContext,
+    DirectionContext,
+    Para,
+    PartKind,
+    counts_of,
+    direction_paras,
+)
+from .i18n import Pair, gettext_pair, load_translations, long_date, money_compact, money_full, number
+
+KINDS = ("call", "briefing", "agreement", "whole")
+# Which languages each kind is made in.
+KIND_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "call": ("en", "bilingual", "zh"),
+    "briefing": ("en",),
+    "agreement": ("bilingual",),
+    "whole": ("en", "bilingual", "zh"),
+}
+TEMPLATE_FILES = {
+    "call": "call.html.j2",
+    "briefing": "briefing.html.j2",
+    "agreement": "agreement.html.j2",
+    "whole": "whole.html.j2",
+}
+STYLESHEET = "style.css"
+HTML_LANG = {"en": "en", "zh": "zh-CN", "bilingual": "en"}
+_BLANK = re.compile(r"\[\[(.+?)\]\]")
+
+
+@dataclass(frozen=True)
+class HtmlDocument:
+    kind: str
+    lang: str
+    direction_id: str | None
+    title: str
+    subject: str
+    keywords: str
+    html: str
+
+
+def templates_dir() -> Path:
+    return TEMPLATES_DIR
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        label=_label,
+        t=gettext_pair,
+        type_label=_type_label,
+        money_compact=money_compact,
+        money_full=money_full,
+        number=number,
+        long_date=long_date,
+        PartKind=PartKind,
+        N_=N_,
+        direction_counts=lambda d: counts_of(direction_paras(d)),
+        Pair=Pair,
+    )
+    env.filters["blanks"] = blanks
+    env.filters["lang_of"] = _lang_text
+    return env
+
+
+def blanks(text: str | None) -> Markup:
+    """Escape text, then mark `[[...]]` as a fill-in blank (brackets kept, so it survives copy and paste)."""
+    escaped = str(escape(text or ""))
+    return Markup(_BLANK.sub(lambda m: f'<span class="blank">[{m.group(1)}]</span>', escaped))
+
+
+def _lang_text(pair: Pair, lang: str) -> str:
+    value = pair.get("zh" if lang == "zh" else "en")
+    return value if value is not None else pair.zh
+
+
+@pass_context
+def _label(context: Context, msgid: str, **values: Any) -> Markup:
+    """A fixed label in the document's language; both languages in bilingual documents."""
+    pair = gettext_pair(msgid, **values)
+    lang = context["lang"]
+    if lang == "bilingual":
+        return Markup(
+            '<span class="zh" lang="zh-CN">{}</span><span class="sep"> · </span><span class="en">{}</span>'
+        ).format(pair.zh, pair.en)
+    return Markup(escape(pair.zh if lang == "zh" else pair.en))
+
+
+def _type_label(direction: DirectionContext) -> Pair:
+    pair = gettext_pair(DIRECTION_TYPE_MSGIDS[direction.type])
+    return Pair(zh=direction.type_label_zh, en=pair.en)
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def document_title(kind: str, lang: str, call: CallContext, direction: DirectionContext | None) -> Pair:
+    if direction is None:
+        return gettext_pair(N_("%(call)s: call for proposals"), call=call.title.pair)
+    msgid = {
+        "call": N_("Call pack, direction %(id)s"),
+        "briefing": N_("Briefing, direction %(id)s"),
+        "agreement": N_("Cooperation agreement skeleton, direction %(id)s"),
+    }[kind]
+    return gettext_pair(msgid, id=direction.id)
+
+
+def render_html(
+    kind: str,
+    lang: str,
+    call: CallContext,
+    direction_id: str | None = None,
+    *,
+    detail: int = 0,
+) -> HtmlDocument:
+    """Render one document. `detail` > 0 asks the briefing for a shorter form (page fitting)."""
+    if kind not in TEMPLATE_FILES:
+        raise RenderError(f"unknown document kind {kind!r}")
+    if lang not in KIND_LANGUAGES[kind]:
+        raise RenderError(f"{kind} documents are made in {', '.join(KIND_LANGUAGES[kind])}, not {lang!r}")
+    direction = call.direction(direction_id) if direction_id else None
+    if kind != "whole" and direction is None:
+        raise RenderError(f"{kind} documents need a direction")
+    text_lang = "zh" if lang == "zh" else "en"
+    translations = load_translations(text_lang)
+    title = document_title(kind, lang, call, direction)
+    title_text = _lang_text(title, text_lang)
+    if direction is not None:
+        heading = _lang_text(direction.title.pair, text_lang)
+        subject = f"{direction.id} {heading}"
+        keywords = ", ".join((k.en if k.en and text_lang == "en" else k.zh) for k in direction.keywords)
+    else:
+        subject = _lang_text(call.title.pair, text_lang)
+        keywords = ", ".join(_lang_text(area.title.pair, text_lang) for area in call.areas)
+    if lang == "bilingual":
+        title_text = f"{title.en} / {title.zh}"
+    env = environment()
+    try:
+        template = env.get_template(TEMPLATE_FILES[kind])
+        stylesheet = (templates_dir() / STYLESHEET).read_text(encoding="utf-8")
+        html = template.render(
+            kind=kind,
+            lang=lang,
+            text_lang=text_lang,
+            html_lang=HTML_LANG[lang],
+            call=call,
+            direction=direction,
+            detail=detail,
+            doc_title=title_text,
+            doc_subject=subject,
+            doc_keywords=keywords,
+            running_title=_truncate(title_text if direction is None else f"{direction.id} · {subject}", 90),
+            stylesheet=Markup(stylesheet),
+            gettext=translations.gettext,
+            ngettext=translations.ngettext,
+            _=translations.gettext,
+        )
+    except RenderError:
+        raise
+    except Exception as error:  # template bugs surface as one readable line
+        raise RenderError(
+            f"template {TEMPLATE_FILES[kind]} failed: {type(error).__name__}: {error}"
+        ) from error
+    return HtmlDocument(kind, lang, direction_id, title_text, subject, keywords, html)
+
+
+def para_text_en(para: Para) -> str:
+    return para.en_or_flagged
