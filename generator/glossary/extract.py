@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import Guide
 from ..segments import Segment, segment_guide
@@ -52,110 +53,19 @@ _CONTENT_TAGS = frozenset(
 _FINAL_TAGS = frozenset({"n", "nr", "nrt", "ns", "nt", "nz", "ng", "nrfg", "vn", "an", "j", "l", "eng"})
 # Words that end a candidate even when their tag would allow them: generic verbs of the call's
 # instructions and generic nouns that are never terms on their own.
-STOP_WORDS = frozenset(
-    [
-        "开展",
-        "研究",
-        "研制",
-        "开发",
-        "研发",
-        "突破",
-        "实现",
-        "建立",
-        "提出",
-        "提升",
-        "提高",
-        "形成",
-        "完成",
-        "达到",
-        "构建",
-        "掌握",
-        "揭示",
-        "发展",
-        "支撑",
-        "推动",
-        "攻克",
-        "解决",
-        "探索",
-        "验证",
-        "具备",
-        "满足",
-        "包括",
-        "具体",
-        "其中",
-        "相关",
-        "基于",
-        "面向",
-        "针对",
-        "通过",
-        "不少于",
-        "不低于",
-        "不超过",
-        "不高于",
-        "以上",
-        "以下",
-        "合作",
-        "联合",
-        "国际",
-        "项目",
-        "技术",
-        "方法",
-        "关键",
-        "重点",
-        "要求",
-        "进行",
-        "支持",
-        "主要",
-        "形成",
-        "应用",
-        "工作",
-        "方面",
-        "能力",
-        "水平",
-        "问题",
-        "体系",
-        "标准",
-        "指标",
-        "目标",
-        "考核",
-        "内容",
-        "领域",
-        "国家",
-        "我国",
-        "单位",
-        "企业",
-        "申报",
-        "牵头",
-        "参与",
-        "开展",
-        "利用",
-        "采用",
-        "结合",
-        "相结合",
-        "实施",
-        "推广",
-        "优化",
-        "提供",
-        "获得",
-        "取得",
-        "申请",
-        "发表",
-        "论文",
-        "专利",
-        "等",
-        "种",
-        "个",
-        "项",
-        "类",
-        "套",
-        "台",
-        "条",
-        "次",
-        "年",
-        "月",
-        "日",
-    ]
-)
+_STOP_WORDS_TEXT = """
+开展 研究 研制 开发 研发 突破 实现 建立 提出 提升 提高 形成 完成 达到 构建 掌握 揭示 发展 支撑 推动 攻克 解决
+探索 验证 具备 满足 包括 具体 其中 相关 基于 面向 针对 通过 不少于 不低于 不超过 不高于 以上 以下 合作 联合 国际
+项目 技术 方法 关键 重点 要求 进行 支持 主要 应用 工作 方面 能力 水平 问题 体系 标准 指标 目标 考核 内容 领域
+国家 我国 单位 企业 申报 牵头 参与 利用 采用 结合 相结合 实施 推广 优化 提供 获得 取得 申请 发表 论文 专利
+合作研究 合作研发 联合研发 联合研究 合作开发 关键技术 英寸 小时 厘米 毫米 公里 平方米 千克
+中 等 种 个 项 类 套 台 条 次 年 月 日
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# A single word this frequent in jieba's general dictionary is everyday vocabulary (模型, 系统, 设计),
+# not a term; rarer ones (钙钛矿 5, 电解槽 9, 芯片 1031) stay candidates.
+GENERAL_WORD_FREQUENCY = 2000
+_SCRIPT_DIGITS = re.compile(r"^[₀-₉⁰-⁹]+$")
 _LATIN_TOKEN = re.compile(r"^[A-Za-z][A-Za-z0-9₀-₉⁰-⁹+\-.]*$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -176,7 +86,7 @@ class Candidate:
         return TermEntry(zh=self.zh, status=Status.PROPOSED, sources=tuple(self.directions), note=note)
 
 
-def _tokenizer(termbase: Termbase) -> object:
+def _tokenizer(termbase: Termbase) -> Any:
     import jieba
     import jieba.posseg
 
@@ -190,7 +100,8 @@ def _tokenizer(termbase: Termbase) -> object:
 
 def _tag(word: str, flag: str) -> str:
     if _LATIN_TOKEN.match(word):
-        return "eng"
+        # Short lower-case Latin tokens are units (cm, nm, kg, mAh), not terms.
+        return "unit" if len(word) <= 4 and not any(ch.isupper() for ch in word[1:]) else "eng"
     return flag
 
 
@@ -199,7 +110,13 @@ def _runs(tagged: Iterable[tuple[str, str]]) -> Iterable[list[tuple[str, str]]]:
     run: list[tuple[str, str]] = []
     for word, flag in tagged:
         tag = _tag(word, flag)
-        if tag in _CONTENT_TAGS and word not in STOP_WORDS and (_HAN.search(word) or tag == "eng"):
+        locative = len(word) > 1 and word.endswith("中")  # 空气中 "in the air"
+        if (
+            tag in _CONTENT_TAGS
+            and word not in STOP_WORDS
+            and not locative
+            and (_HAN.search(word) or tag == "eng")
+        ):
             run.append((word, tag))
         else:
             if run:
@@ -276,13 +193,21 @@ def extract_candidates(
     tokenizer = _tokenizer(termbase)
     frequencies: Counter[tuple[str, ...]] = Counter()
     for segment in text_segments:
-        tagged = [(pair.word, pair.flag) for pair in tokenizer.cut(segment.zh)]  # type: ignore[attr-defined]
+        tagged: list[tuple[str, str]] = []
+        for pair in tokenizer.cut(segment.zh):
+            if tagged and _SCRIPT_DIGITS.match(pair.word) and _LATIN_TOKEN.match(tagged[-1][0]):
+                tagged[-1] = (tagged[-1][0] + pair.word, "eng")  # CO + ₂ → CO₂
+            else:
+                tagged.append((pair.word, pair.flag))
         for run in _runs(tagged):
             frequencies.update(_ngrams(run))
     scores = c_values(frequencies)
+    general_frequency: dict[str, int] = tokenizer.tokenizer.FREQ
     for words, count in frequencies.items():
         text = _join(words)
         if count < min_count or text.casefold() in known or scores[words] <= 0:
+            continue
+        if len(words) == 1 and general_frequency.get(text, 0) > GENERAL_WORD_FREQUENCY:
             continue
         candidate = candidates.setdefault(text, Candidate(text))
         candidate.cvalue = max(candidate.cvalue, scores[words])
