@@ -48,8 +48,10 @@ NOTE_PREFIXES = {
 }
 MAX_TBX_BYTES = 64 * 1024 * 1024
 
-# RELAX NG for exactly the subset of TBX-Basic that `export_tbx` writes. It is stricter than the
-# dialect's own schema (fixed element order, picklist values), so a test can prove our output is in it.
+# RELAX NG for exactly the subset of TBX-Basic that `export_tbx` writes. It follows the structure of
+# the dialect's integrated schema (TBXcoreStructV03_TBX-Basic_integrated.rng: auxiliary information
+# before langSec/termSec, termNotes right after the term, the TBX-Basic picklists) and is stricter
+# (fixed order, required notes), so a test can prove our output is in it and that it can fail.
 TBX_SUBSET_RNG = f"""<?xml version="1.0" encoding="UTF-8"?>
 <grammar xmlns="http://relaxng.org/ns/structure/1.0" ns="{TBX_NAMESPACE}"
          datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
@@ -64,7 +66,7 @@ TBX_SUBSET_RNG = f"""<?xml version="1.0" encoding="UTF-8"?>
         </element>
       </element>
       <element name="text">
-        <element name="body"><zeroOrMore><ref name="conceptEntry"/></zeroOrMore></element>
+        <element name="body"><oneOrMore><ref name="conceptEntry"/></oneOrMore></element>
       </element>
     </element>
   </start>
@@ -201,6 +203,9 @@ def export_tbx(
     entries: Iterable[TermEntry], path: Path, contexts: Mapping[str, Sequence[Context]] | None = None
 ) -> None:
     """Write the TBX-Basic file atomically, after validating it against the subset schema."""
+    entries = list(entries)
+    if not entries:
+        raise GlossaryError("the termbase is empty; TBX needs at least one concept entry", path)
     tree = build_tbx(entries, contexts)
     problems = validate_tbx(tree)
     if problems:  # a bug in build_tbx, never the user's input

@@ -234,6 +234,12 @@ def test_tbx_schema_can_fail(terms_dir: Path, tmp_path: Path) -> None:
     assert tbx_format.validate_tbx(tree)
 
 
+def test_tbx_export_of_empty_termbase_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GlossaryError, match="empty"):
+        tbx_format.export_tbx([], tmp_path / "empty.tbx")
+    assert not (tmp_path / "empty.tbx").exists()
+
+
 XXE = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE tbx [<!ENTITY xxe SYSTEM "file://{secret}">]>
 <tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" xml:lang="en">
