@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import GlossaryError
 from generator.glossary.termbase import (
@@ -199,3 +201,26 @@ def test_all_errors_are_collected_for_check(tmp_path: Path) -> None:
 def test_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError, match="not found"):
         load_termbase(tmp_path / "nope")
+
+
+TERMS = ["储能", "储能电池", "电池", "电池系统", "锂", "锂离子", "离子电池", "CO₂", "CO₂捕集"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="储能电池系统锂离子CO₂捕集的与", max_size=40))
+def test_find_terms_properties(text: str) -> None:
+    termbase = Termbase(TermEntry(zh, zh, Status.APPROVED) for zh in TERMS)
+    matches = termbase.find_terms(text)
+    covered = [False] * len(text)
+    for previous, match in zip(matches, matches[1:], strict=False):
+        assert previous.end <= match.start  # sorted, non-overlapping
+    for match in matches:
+        assert text[match.start : match.end] == match.zh
+        for i in range(match.start, match.end):
+            covered[i] = True
+    # Longest first: no occurrence is longer than a chosen match it overlaps, and every occurrence
+    # overlaps some chosen match (nothing is left out).
+    for occurrence in termbase.find_all(text):
+        overlapping = [m for m in matches if m.start < occurrence.end and occurrence.start < m.end]
+        assert overlapping
+        assert any(len(m.zh) >= len(occurrence.zh) for m in overlapping)
