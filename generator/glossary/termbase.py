@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -451,7 +451,3 @@ def write_termbase(
     for path, text in staged:
         atomic_write_text(path, text)
     return [path for path, _ in staged]
-
-
-def with_origin(entry: TermEntry, origin: str) -> TermEntry:
-    return replace(entry, origin=origin)
