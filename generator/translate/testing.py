@@ -1,0 +1,154 @@
+"""Random-weight argos packages built offline, for the tests and the benchmark.
+
+No zh→en model exists to install, so the MT path is exercised with a real CTranslate2 Transformer
+whose weights are random: it decodes garbage, but through exactly the code a real model uses
+(sentencepiece, batching, n-best, suppression, placeholders). `build_argos_package` trains a
+sentencepiece model on the given lines, builds the Transformer with the CTranslate2 spec API and
+packs a real `.argosmodel` zip (metadata.json with from_code zh, to_code en).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+EOS = "</s>"
+
+
+def train_sentencepiece(lines: Iterable[str], vocab_size: int, user_symbols: Sequence[str] = ()) -> bytes:
+    """A unigram sentencepiece model trained on `lines` (returned as the model file's bytes)."""
+    import sentencepiece
+
+    model = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(list(lines)),
+        model_writer=model,
+        vocab_size=vocab_size,
+        character_coverage=1.0,
+        model_type="unigram",
+        hard_vocab_limit=False,
+        user_defined_symbols=list(user_symbols),
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _shape(scope: str, vocab: int, d_model: int, ffn: int) -> tuple[int, ...] | None:
+    parts = scope.split("/")
+    name = parts[-1]
+    if name in ("gamma", "beta"):
+        return (d_model,)
+    if "embeddings" in scope and name == "weight":
+        return (vocab, d_model)
+    if "projection" in scope and name == "weight":
+        return (vocab, d_model)
+    if "projection" in scope and name == "bias":
+        return (vocab,)
+    if "ffn" in scope and name == "weight":
+        return (ffn, d_model) if "linear_0" in scope else (d_model, ffn)
+    if "self_attention" in scope and name == "weight":
+        return (3 * d_model, d_model) if "linear_0" in scope else (d_model, d_model)
+    if "attention" in scope and name == "weight":
+        return (2 * d_model, d_model) if "linear_1" in scope else (d_model, d_model)
+    return None
+
+
+def build_transformer(
+    output_dir: Path,
+    vocabulary: Sequence[str],
+    *,
+    layers: int = 2,
+    d_model: int = 16,
+    heads: int = 2,
+    ffn: int | None = None,
+    seed: int = 0,
+    eos_bias: float = 0.0,
+    projection_scale: float = 1.0,
+) -> None:
+    """Save a random-weight Transformer (shared vocabulary) as a CTranslate2 model in `output_dir`.
+
+    `eos_bias` raises the end-of-sentence logit: with peaky random logits (`projection_scale`),
+    it sets how long the random outputs are.
+    """
+    import numpy as np
+    from ctranslate2.specs import TransformerSpec, model_spec
+
+    rng = np.random.default_rng(seed)
+    ffn = ffn or 4 * d_model
+    vocab = len(vocabulary)
+    spec = TransformerSpec.from_config((layers, layers), heads)
+
+    def fill(layer: Any, scope: str, value: Any) -> None:
+        if value is not None:
+            return
+        shape = _shape(scope, vocab, d_model, ffn)
+        if shape is None:
+            raise ValueError(f"no shape rule for {scope}")
+        name = scope.split("/")[-1]
+        if name == "gamma":
+            array = np.ones(shape, dtype=np.float32)
+        elif name == "beta":
+            array = np.zeros(shape, dtype=np.float32)
+        else:
+            scale = projection_scale if "projection" in scope else 1.0 / np.sqrt(shape[-1])
+            array = (rng.standard_normal(shape) * scale).astype(np.float32)
+        setattr(layer, name, array)
+
+    model_spec.visit_spec(spec, fill)
+    bias = np.zeros((vocab,), dtype=np.float32)
+    bias[list(vocabulary).index(EOS)] = eos_bias
+    spec.decoder.projection.bias = bias
+    spec.register_source_vocabulary(list(vocabulary))
+    spec.register_target_vocabulary(list(vocabulary))
+    spec.validate()
+    spec.optimize(quantization=None)
+    spec.save(str(output_dir))
+
+
+def build_argos_package(
+    out_file: Path,
+    training_lines: Sequence[str],
+    *,
+    name: str = "callpack-fixture-zh-en",
+    vocab_size: int = 1500,
+    layers: int = 2,
+    d_model: int = 16,
+    heads: int = 2,
+    seed: int = 0,
+    eos_bias: float = 0.0,
+    projection_scale: float = 1.0,
+    package_version: str = "0.1",
+) -> Path:
+    """Write a `.argosmodel` file (zip of one package folder) and return its path."""
+    import sentencepiece
+
+    work = out_file.parent / f".{name}-build"
+    package_dir = work / name
+    (package_dir / "model").mkdir(parents=True, exist_ok=True)
+    sp_bytes = train_sentencepiece(training_lines, vocab_size)
+    (package_dir / "sentencepiece.model").write_bytes(sp_bytes)
+    processor = sentencepiece.SentencePieceProcessor(model_proto=sp_bytes)
+    vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    build_transformer(
+        package_dir / "model", vocabulary, layers=layers, d_model=d_model, heads=heads, seed=seed,
+        eos_bias=eos_bias, projection_scale=projection_scale,
+    )
+    metadata = {
+        "package_version": package_version,
+        "argos_version": "1.11.0",
+        "from_code": "zh",
+        "from_name": "Chinese",
+        "to_code": "en",
+        "to_name": "English",
+        "name": name,
+        "type": "translate",
+    }
+    (package_dir / "metadata.json").write_text(json.dumps(metadata, indent=1), encoding="utf-8")
+    with zipfile.ZipFile(out_file, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(package_dir.rglob("*")):
+            archive.write(path, path.relative_to(work).as_posix())
+    return out_file

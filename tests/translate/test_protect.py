@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from generator.translate.protect import format_quantity, protect, restore
+from generator.translate.termbase import TermIndex
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("≥20%", "≥ 20%"),
+        ("1万平方公里", "10,000 km²"),
+        ("3.6亿元人民币", "CNY 360 million"),
+        ("1~2", "1–2"),
+        ("200m~400m", "200–400 m"),
+        ("30%~80%", "30%–80%"),
+        ("50±10°C", "50 ± 10 °C"),
+        ("1000小时", "1000 h"),
+        ("10000", "10,000"),
+        ("15mm", "15 mm"),
+        ("500mAh/g", "500 mAh/g"),
+        ("1000瓦每平方米", "1000 W/m²"),
+        ("1.60至1.75电子伏特", "1.60–1.75 eV"),
+        ("3:1", "3:1"),
+        ("5G", "5G"),
+        ("3D", "3D"),
+    ],
+)
+def test_quantities_get_house_style(zh: str, en: str) -> None:
+    assert format_quantity(zh) == en
+
+
+def test_protect_replaces_numbers_latin_tokens_and_terms(terms: TermIndex) -> None:
+    item = protect("制备出光电转换效率≥20%的柔性钙钛矿太阳能电池，在IEC61215条件下老化1000小时。", terms)
+    kinds = {(span.kind, span.en) for span in item.spans}
+    assert ("quantity", "≥ 20%") in kinds
+    assert ("term", "perovskite solar cell") in kinds
+    assert ("literal", "IEC61215") in kinds
+    assert ("quantity", "1000 h") in kinds
+    assert not any(ch.isdigit() for ch in item.text.replace("ZX", ""))
+    assert "钙钛矿" not in item.text
+
+
+def test_numbers_inside_latin_tokens_stay_with_the_token() -> None:
+    item = protect("AM1.5G条件下与CO₂捕集")
+    assert [span.en for span in item.spans] == ["AM1.5G", "CO₂"]
+
+
+def test_restore_puts_english_back_and_reports_lost_and_repeated(terms: TermIndex) -> None:
+    item = protect("效率≥20%的钙钛矿太阳能电池", terms)
+    first, second = (span.placeholder for span in item.spans)
+    good = restore(f"a {second} with an efficiency of {first}", item)
+    assert good.ok
+    assert good.en == "a perovskite solar cell with an efficiency of ≥ 20%"
+    lost = restore(f"a {second} with high efficiency", item)
+    assert [span.en for span in lost.missing] == ["≥ 20%"]
+    twice = restore(f"{second} {second} {first}", item)
+    assert [span.en for span in twice.repeated] == ["perovskite solar cell"]
+
+
+def test_restore_tolerates_what_models_do_to_placeholders() -> None:
+    item = protect("效率≥20%")
+    name = item.spans[0].placeholder
+    mangled = name[:2] + " " + name[2:].lower()
+    assert restore(f"efficiency {mangled}", item).en == "efficiency ≥ 20%"
