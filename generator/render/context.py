@@ -265,7 +265,8 @@ _EN_COMPARATOR = (
     r"up to|above|below|exceeding|over|approximately|about|within)"
 )
 _EN_UNIT = (
-    r"(?:%|‰|°C|℃|(?:[kMGTmµμnp]?(?:W|Wh|V|A|Hz|Pa|J|g|m|s|t|L|Ω|F|b|B|bps|eV))(?:[/·][A-Za-z0-9²³]+)*[²³]?"
+    r"(?:%|‰|°C|℃|"
+    r"(?:[kMGTmµμnp]?(?:Wh|Ah|W|V|A|Hz|Pa|J|g|m|s|t|L|Ω|F|bps|eV|b|B))(?:[/·][A-Za-z0-9²³]+)*[²³]?(?![A-Za-z])"
     r"|(?:hours?|days?|months?|years?|times|cycles|pieces|items|sets|papers|patents|standards|people|"
     r"persons|units|sites|enterprises|tons|tonnes|kilometres|kilometers|meters|metres|"
     r"square (?:meters|metres|centimetres|centimeters)|mu|hectares|yuan|cm²|mm|nm|km)\b)"

@@ -110,8 +110,10 @@ def _label(context: Context, msgid: str, **values: Any) -> Markup:
     pair = gettext_pair(msgid, **values)
     lang = context["lang"]
     if lang == "bilingual":
+        # Short labels share a line; sentences get a line each.
+        separator = '<br class="bi-break">' if len(pair.en or "") > 60 else '<span class="sep"> · </span>'
         return Markup(
-            '<span class="zh" lang="zh-CN">{}</span><span class="sep"> · </span><span class="en">{}</span>'
+            '<span class="zh" lang="zh-CN">{}</span>' + separator + '<span class="en">{}</span>'
         ).format(pair.zh, pair.en)
     return Markup(escape(pair.zh if lang == "zh" else pair.en))
 
@@ -127,7 +129,8 @@ def _truncate(text: str, limit: int) -> str:
 
 def document_title(kind: str, lang: str, call: CallContext, direction: DirectionContext | None) -> Pair:
     if direction is None:
-        return gettext_pair(N_("%(call)s: call for proposals"), call=call.title.pair)
+        name = Pair(zh=call.programme.zh, en=call.programme.en or call.programme.zh)
+        return gettext_pair(N_("Call for proposals: key special project “%(name)s”"), name=name)
     msgid = {
         "call": N_("Call pack, direction %(id)s"),
         "briefing": N_("Briefing, direction %(id)s"),
@@ -180,7 +183,7 @@ def render_html(
             doc_title=title_text,
             doc_subject=subject,
             doc_keywords=keywords,
-            running_title=_truncate(title_text if direction is None else f"{direction.id} · {subject}", 90),
+            running_title=_truncate(title_text if direction is None else f"{direction.id} · {subject}", 72),
             stylesheet=Markup(stylesheet),
             gettext=translations.gettext,
             ngettext=translations.ngettext,

@@ -5,7 +5,7 @@ Message ids are English. The `zh` catalog translates them; the `en` catalog is t
 Maintainers refresh them with (from the project root):
 
     pybabel extract -F generator/render/babel.cfg -k t -k label -k gettext_pair -o generator/render/locale/messages.pot .
-    pybabel update -i generator/render/locale/messages.pot -d generator/render/locale
+    pybabel update --ignore-obsolete -i generator/render/locale/messages.pot -d generator/render/locale
     pybabel compile -d generator/render/locale
 
 `load_translations` compiles a stale or missing .mo from its .po, so a fresh checkout works.

@@ -1,0 +1,161 @@
+"""HTML: autoescaping, hostile guide text, flags, bilingual layout, every kind renders."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+from generator.errors import RenderError
+from generator.render.html import KIND_LANGUAGES, render_html
+
+from .conftest import HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_TEMPLATE
+
+
+def _all_documents(call):
+    for kind, langs in KIND_LANGUAGES.items():
+        for lang in langs:
+            yield render_html(kind, lang, call, None if kind == "whole" else "1.1")
+
+
+def test_hostile_text_is_literal_everywhere(call):
+    for document in _all_documents(call):
+        root = lxml.html.document_fromstring(document.html)
+        assert not root.xpath("//img"), document.kind
+        assert not root.xpath("//script"), document.kind
+        text = root.text_content()
+        assert HOSTILE_IMG in text, (document.kind, document.lang)
+        assert HOSTILE_TEMPLATE in text, (document.kind, document.lang)
+        assert HOSTILE_SCRIPT in text, (document.kind, document.lang)
+        assert "模板49" not in text and "template 49" not in text
+
+
+def test_english_marks_untranslated_and_draft_text(call):
+    html = render_html("call", "en", call, "1.1").html
+    root = lxml.html.document_fromstring(html)
+    flagged = root.xpath("//span[@class='untranslated']")
+    assert any("印刷制备大面积钙钛矿薄膜" in span.text_content() for span in flagged)
+    assert all("[Untranslated — Chinese original]" in span.text_content() for span in flagged)
+    drafts = root.xpath("//span[@class='draft']")
+    assert any("Study of electrode structures" in span.text_content() for span in drafts)
+    assert "Machine-translated draft" in html
+
+
+def test_fully_untranslated_paragraph_is_a_flagged_box(call):
+    root = lxml.html.document_fromstring(render_html("call", "en", call, "1.2").html)
+    boxes = root.xpath("//div[contains(@class,'untranslated-box')]")
+    assert any("开展CO₂催化转化研究" in box.text_content() for box in boxes)
+
+
+def test_bilingual_pairs_paragraphs_side_by_side(call):
+    root = lxml.html.document_fromstring(render_html("call", "bilingual", call, "1.1").html)
+    rows = root.xpath("//table[contains(@class,'parallel')]/tbody/tr")
+    pairs = [
+        (r.xpath("./td[@class='zh']")[0].text_content(), r.xpath("./td[@class='en']")[0].text_content())
+        for r in rows
+    ]
+    assert any(zh.startswith("设计生产大面积") and en.startswith("Design and produce") for zh, en in pairs)
+    assert any(
+        "研究内容" in h.text_content() and "Research content" in h.text_content() for h in root.xpath("//h2")
+    )
+
+
+def test_call_pack_has_the_required_parts(call):
+    text = lxml.html.document_fromstring(render_html("call", "en", call, "1.2").html).text_content()
+    for expected in (
+        "Research content",
+        "Assessment indicators",
+        "Keywords",
+        "Number of projects to be supported",
+        "Other requirements",
+        "Basic research",
+        "alternatives",
+        "Yes: an enterprise must lead the project",
+        "CNY 360 million",
+        "RMB 360,000,000",
+        "The Chinese text of the guide published by the Ministry of Science and Technology prevails",
+        "no more than 10 in total",
+        "normally no more than 3 years",
+    ):
+        assert expected in text, expected
+
+
+def test_chinese_call_pack_uses_the_zh_catalog(call):
+    html = render_html("call", "zh", call, "1.1").html
+    assert 'lang="zh-CN"' in html
+    text = lxml.html.document_fromstring(html).text_content()
+    for expected in ("研究内容", "考核指标", "关键词", "3.6亿元", "2026年11月25日", "共性关键技术类"):
+        assert expected in text, expected
+    assert "Research content" not in text
+
+
+def test_agreement_has_every_clause_and_marked_blanks(call):
+    html = render_html("agreement", "bilingual", call, "1.1").html
+    root = lxml.html.document_fromstring(html)
+    headings = " ".join(h.text_content() for h in root.xpath("//h2"))
+    for clause in (
+        "Parties",
+        "Recitals",
+        "Definitions",
+        "Purpose and scope",
+        "Entry into force and term",
+        "Division of work and timetable",
+        "Governance",
+        "Contributions and funding",
+        "Background intellectual property",
+        "Ownership and exploitation of Results",
+        "Access rights",
+        "Confidentiality and publications",
+        "Liability",
+        "Withdrawal and termination",
+        "Governing law and disputes",
+        "Language",
+        "Signatures",
+        "Annex A",
+    ):
+        assert clause in headings, clause
+    for zh in ("协议各方", "定义", "背景知识产权", "签署"):
+        assert zh in headings
+    text = root.text_content()
+    for term in ("“Background”", "“Results”", "“Access Rights”", "“Confidential Information”"):
+        assert term in text
+    blanks = [b.text_content() for b in root.xpath("//span[contains(@class,'blank')]")]
+    assert "[Name of the lead institution]" in blanks
+    assert "[Name of the foreign partner institution]" in blanks
+    assert "[国（境）外合作单位名称]" in blanks
+    assert "at least 3:1" in text and "CNY 360 million" in text
+    assert "direction 1.1" in text and "Joint R&D of flexible perovskite solar cells" in text
+    assert "“Strategic Science and Technology Innovation Cooperation”" in text
+
+
+def test_briefing_lists_values_with_units(call):
+    root = lxml.html.document_fromstring(render_html("briefing", "en", call, "1.1").html)
+    values = [
+        v.text_content() for v in root.xpath("//table[contains(@class,'indicators')]//span[@class='value']")
+    ]
+    assert "≥ 20%" in values and "1000 hours" in values
+    assert "What a foreign partner would bring" in root.text_content()
+
+
+def test_whole_call_has_contents_and_every_direction(call):
+    html = render_html("whole", "en", call).html
+    root = lxml.html.document_fromstring(html)
+    links = [a.get("href") for a in root.xpath("//nav[contains(@class,'toc')]//a")]
+    assert "#d-1.1" in links and "#d-1.2" in links
+    assert root.xpath("//*[@id='d-1.1']") and root.xpath("//*[@id='d-1.2']")
+
+
+def test_metadata_in_head(call):
+    html = render_html("call", "en", call, "1.1").html
+    root = lxml.html.document_fromstring(html)
+    assert root.find(".//title").text == "Call pack, direction 1.1"
+    assert root.xpath("//meta[@name='keywords']/@content") == ["flexible, perovskite solar cell"]
+    assert re.search(r'<html lang="en">', html)
+
+
+def test_unknown_kind_or_language_is_a_render_error(call):
+    with pytest.raises(RenderError):
+        render_html("poster", "en", call, "1.1")
+    with pytest.raises(RenderError):
+        render_html("briefing", "zh", call, "1.1")
