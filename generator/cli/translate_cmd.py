@@ -203,25 +203,20 @@ def models_list() -> None:
             )
             return
         chosen = find_package(dirs=dirs)
-        table = Table()
-        for column in ("Package", "From", "To", "Version", "Usable", "Path"):
-            table.add_column(column)
         for package in packages:
             problems = package.problems()
-            usable = (
-                "yes" + (" (used for zh→en)" if chosen and chosen.path == package.path else "")
-                if not problems
-                else "; ".join(problems)
+            if problems:
+                status = "[red]not usable:[/] " + "; ".join(problems)
+            elif chosen is not None and chosen.path == package.path:
+                status = "[green]usable, used for zh→en[/]"
+            else:
+                status = "usable"
+            console.print(
+                f"{package.name}  {package.from_code}→{package.to_code}  version {package.package_version or '?'}  "
+                f"{status}\n    {package.path}",
+                soft_wrap=True,
+                highlight=False,
             )
-            table.add_row(
-                package.name,
-                package.from_code,
-                package.to_code,
-                package.package_version,
-                usable,
-                str(package.path),
-            )
-        console.print(table)
 
 
 @models_app.command("install")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import TranslationError
 from .models import ArgosPackage
@@ -81,7 +81,9 @@ class CTranslate2Engine:
             for variant in {form, form.lower(), form[:1].upper() + form[1:]}:
                 for text in (variant, " " + variant):
                     tokens = self.encode(text)
-                    if tokens and tokens not in sequences:
+                    # A sequence with a piece outside the vocabulary cannot be suppressed (and cannot be produced).
+                    unknown = any(self.tokenizer.piece_to_id(t) == self.tokenizer.unk_id() for t in tokens)
+                    if tokens and not unknown and tokens not in sequences:
                         sequences.append(tokens)
         return sequences or None
 
@@ -93,19 +95,27 @@ class CTranslate2Engine:
         tokens = [self.encode(sentence) for sentence in sentences]
         prefix = self.package.target_prefix
         target_prefix = [[prefix] for _ in tokens] if prefix else None
-        results = self.translator.translate_batch(
-            tokens,
-            target_prefix=target_prefix,
+        options: dict[str, Any] = dict(
             max_batch_size=self.max_batch_tokens,
             batch_type="tokens",
             beam_size=max(self.beam_size, num_hypotheses),
             num_hypotheses=num_hypotheses,
             return_scores=True,
             replace_unknowns=True,
-            suppress_sequences=self._suppressed(suppress),
             max_decoding_length=256,
             length_penalty=0.2,
         )
+        suppressed = self._suppressed(suppress)
+        try:
+            results = self.translator.translate_batch(
+                tokens, target_prefix=target_prefix, suppress_sequences=suppressed, **options
+            )
+        except ValueError as error:
+            if suppressed is None or "vocabulary" not in str(error):
+                raise TranslationError(f"MT failed: {error}", self.package.path) from None
+            # The model's vocabulary differs from its tokenizer's: decode without suppression; the
+            # rerank and QA still catch forbidden renderings.
+            results = self.translator.translate_batch(tokens, target_prefix=target_prefix, **options)
         output: list[list[Hypothesis]] = []
         for result in results:
             scores = list(result.scores) if result.scores else [0.0] * len(result.hypotheses)

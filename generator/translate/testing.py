@@ -134,8 +134,14 @@ def build_argos_package(
     processor = sentencepiece.SentencePieceProcessor(model_proto=sp_bytes)
     vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     build_transformer(
-        package_dir / "model", vocabulary, layers=layers, d_model=d_model, heads=heads, seed=seed,
-        eos_bias=eos_bias, projection_scale=projection_scale,
+        package_dir / "model",
+        vocabulary,
+        layers=layers,
+        d_model=d_model,
+        heads=heads,
+        seed=seed,
+        eos_bias=eos_bias,
+        projection_scale=projection_scale,
     )
     metadata = {
         "package_version": package_version,

@@ -18,7 +18,11 @@ MINI_GUIDE = FIXTURES / "mini-guide.zh.txt"
 TERMS = [
     term("钙钛矿太阳能电池", "perovskite solar cell", forbidden=["perovskite solar battery"]),
     term("库伦效率", "Coulombic efficiency", forbidden=["coulomb efficiency", "Coulomb's efficiency"]),
-    term("光电储一体化器件", "integrated photovoltaic–storage device", forbidden=["photoelectric storage device"]),
+    term(
+        "光电储一体化器件",
+        "integrated photovoltaic–storage device",
+        forbidden=["photoelectric storage device"],
+    ),
     term("柔性", "flexible"),
     term("碳足迹核算", "carbon footprint accounting"),
     term("光伏系统规划", "PV system planning", status="proposed"),
@@ -63,5 +67,8 @@ def fixture_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     directory = tmp_path_factory.mktemp("argos-fixture")
     return build_argos_package(
-        directory / "callpack-fixture-zh-en.argosmodel", lines * 3 + english * 20, vocab_size=300, eos_bias=6.0
+        directory / "callpack-fixture-zh-en.argosmodel",
+        lines * 3 + english * 20,
+        vocab_size=300,
+        eos_bias=6.0,
     )

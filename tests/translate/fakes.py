@@ -67,6 +67,8 @@ class FakeEngine:
                 if key in sentence:
                     first = replacement
             hypotheses = [Hypothesis(first, -1.0), Hypothesis(good, -2.0)][: max(num_hypotheses, 1)]
-            hypotheses = [h for h in hypotheses if not any(f.lower() in h.text.lower() for f in suppress)] or hypotheses
+            hypotheses = [
+                h for h in hypotheses if not any(f.lower() in h.text.lower() for f in suppress)
+            ] or hypotheses
             output.append(hypotheses)
         return output

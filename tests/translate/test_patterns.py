@@ -28,7 +28,11 @@ def seg(field: str, zh: str) -> Segment:
             "配套经费与国拨经费的比例不低于1.5：1。",
             "The ratio of matching funds to national funding shall be no less than 1.5:1.",
         ),
-        ("other_requirements", "项目必须有生产型企业参加。", "A manufacturing enterprise must take part in the project."),
+        (
+            "other_requirements",
+            "项目必须有生产型企业参加。",
+            "A manufacturing enterprise must take part in the project.",
+        ),
         ("content", "具体包括：", "Specifically, this includes:"),
         ("content", "其中包括：", "Specifically, this includes:"),
         ("indicators", "申请发明专利 ≥ 5 件。", "Apply for ≥ 5 invention patents."),
@@ -57,7 +61,12 @@ def test_rules_respect_fields_and_whole_segments() -> None:
 def test_projects_note_uses_the_termbase_or_gives_up() -> None:
     zh = "2项（吸收捕集材料方向支持1项，吸附捕集材料方向支持1项，申报项目应涵盖所选方向所对应的研究内容和考核指标）。"
     assert apply_rules(seg("projects_note", zh), terms=TermIndex([])) is None
-    terms = TermIndex([term("吸收捕集材料", "absorption capture material"), term("吸附捕集材料", "adsorption capture material")])
+    terms = TermIndex(
+        [
+            term("吸收捕集材料", "absorption capture material"),
+            term("吸附捕集材料", "adsorption capture material"),
+        ]
+    )
     match = apply_rules(seg("projects_note", zh), terms=terms)
     assert match is not None
     assert match.en == (
@@ -67,10 +76,14 @@ def test_projects_note_uses_the_termbase_or_gives_up() -> None:
 
 
 def test_keywords_come_from_approved_entries_only() -> None:
-    terms = TermIndex([term("柔性", "flexible"), term("光伏系统规划", "PV system planning", status="proposed")])
+    terms = TermIndex(
+        [term("柔性", "flexible"), term("光伏系统规划", "PV system planning", status="proposed")]
+    )
     found = keyword_translation(Segment("1.1:keywords:0", "1.1", "keywords", 0, 0, "柔性"), terms)
     assert found is not None and found.en == "flexible"
-    assert keyword_translation(Segment("1.2:keywords:1", "1.2", "keywords", 1, 0, "光伏系统规划"), terms) is None
+    assert (
+        keyword_translation(Segment("1.2:keywords:1", "1.2", "keywords", 1, 0, "光伏系统规划"), terms) is None
+    )
 
 
 def test_bad_rules_file_is_reported(tmp_path: Path) -> None:

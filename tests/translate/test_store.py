@@ -17,14 +17,21 @@ def seg(zh: str, segment_id: str = "1.1:content:0") -> Segment:
 
 
 def test_source_key_normalizes_width_spacing_and_punctuation() -> None:
-    assert source_key("配套经费与国拨经费的比例不低于 3:1。") == source_key("配套经费与国拨经费的比例不低于３：１。")
+    assert source_key("配套经费与国拨经费的比例不低于 3:1。") == source_key(
+        "配套经费与国拨经费的比例不低于３：１。"
+    )
     assert source_key("效率 ≥ 20%，且") == source_key("效率≥20%,且")
     assert source_key("CO₂ 捕集") != source_key("CO2 捕集")  # subscripts are meaning, not width
 
 
 def test_tmx_round_trip(tmp_path: Path) -> None:
     units = [
-        TmxUnit("项目由企业牵头申报。", "The project shall be led by an enterprise.", "1.1:other_requirements:0", "a note"),
+        TmxUnit(
+            "项目由企业牵头申报。",
+            "The project shall be led by an enterprise.",
+            "1.1:other_requirements:0",
+            "a note",
+        ),
         TmxUnit("<标签> & 符号", "<tag> & symbol", "1.2:content:0"),
     ]
     path = tmp_path / "m.tmx"
@@ -32,12 +39,17 @@ def test_tmx_round_trip(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert 'version="1.4"' in text and 'type="x-segment-id"' in text and "<note>a note</note>" in text
     back = read_tmx(path)
-    assert [(u.zh, u.en, u.segment_id, u.note) for u in back] == [(u.zh, u.en, u.segment_id, u.note) for u in units]
+    assert [(u.zh, u.en, u.segment_id, u.note) for u in back] == [
+        (u.zh, u.en, u.segment_id, u.note) for u in units
+    ]
 
 
 def test_malformed_tmx_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.tmx"
-    path.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><body>\n<tu><tuv xml:lang="zh"><seg>x</seg></tuv>\n', encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?>\n<tmx version="1.4"><body>\n<tu><tuv xml:lang="zh"><seg>x</seg></tuv>\n',
+        encoding="utf-8",
+    )
     with pytest.raises(TranslationError) as caught:
         read_tmx(path)
     assert caught.value.path == str(path) and caught.value.line
@@ -51,7 +63,16 @@ def test_tmx_sync_is_by_hash_and_follows_changes(isolated_state: Path) -> None:
         entry = memory.exact("项目由企业牵头申报。")
         assert entry is not None and entry.provenance == Provenance.REVIEWED and entry.state == State.REVIEWED
         assert memory.sync_tmx().imported == []  # unchanged file: nothing to do
-    write_tmx(tmx, [TmxUnit("项目由企业牵头申报。", "The project shall be led by an enterprise.", "1.1:other_requirements:0")])
+    write_tmx(
+        tmx,
+        [
+            TmxUnit(
+                "项目由企业牵头申报。",
+                "The project shall be led by an enterprise.",
+                "1.1:other_requirements:0",
+            )
+        ],
+    )
     with open_memory() as memory:
         entry = memory.exact("项目由企业牵头申报 。")
         assert entry is not None and entry.en == "The project shall be led by an enterprise."
@@ -78,7 +99,13 @@ def test_a_malformed_tmx_changes_nothing(isolated_state: Path) -> None:
 def test_fuzzy_matches_are_suggestions_above_the_threshold(isolated_state: Path) -> None:
     write_tmx(
         isolated_state / "memory" / "a.tmx",
-        [TmxUnit("研究大面积柔性钙钛矿太阳能电池模组的制备工艺。", "Investigate the fabrication of large-area modules.", "1.1:content:0")],
+        [
+            TmxUnit(
+                "研究大面积柔性钙钛矿太阳能电池模组的制备工艺。",
+                "Investigate the fabrication of large-area modules.",
+                "1.1:content:0",
+            )
+        ],
     )
     with open_memory() as memory:
         assert memory.exact("研究大面积柔性钙钛矿太阳能电池模组的制备方法。") is None
