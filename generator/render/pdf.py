@@ -22,9 +22,15 @@ from ..errors import RenderError
 from .fonts import font_directories, font_face_css
 from .html import templates_dir
 
-# Tagged PDF (structure tree) where WeasyPrint supports it; PDF/UA-1 needs more than we can
-# promise for every document (alt texts, heading order), so we ask for tags only.
-PDF_OPTIONS: dict[str, object] = {"pdf_tags": True, "full_fonts": False, "hinting": False}
+# Tagged PDF: WeasyPrint's PDF/UA-1 variant writes the structure tree, the XMP metadata stream
+# (title, language) and marks the document as tagged. We have not run a PDF/UA validator on it,
+# so we claim "tagged", not "conformant".
+PDF_OPTIONS: dict[str, object] = {
+    "pdf_variant": "pdf/ua-1",
+    "pdf_tags": True,
+    "full_fonts": False,
+    "hinting": False,
+}
 
 
 class RefusedFetch(Exception):

@@ -136,6 +136,8 @@ def test_metadata_tags_bookmarks_and_a4(pdfs):
     root = reader.trailer["/Root"]
     assert str(root.get("/Lang")) == "en"
     assert "/StructTreeRoot" in root  # tagged PDF
+    assert root["/MarkInfo"]["/Marked"]
+    assert "/Metadata" in root  # XMP stream
     assert [item.title for item in reader.outline if not isinstance(item, list)]
     box = reader.pages[0].mediabox
     assert abs(float(box.width) - 595.28) < 1 and abs(float(box.height) - 841.89) < 1
