@@ -205,7 +205,8 @@ def _word_frequencies() -> dict[str, int]:
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    return jieba.dt.FREQ  # type: ignore[no-any-return]
+    frequencies: dict[str, int] = jieba.dt.FREQ
+    return frequencies
 
 
 def repair_duplicated_characters(text: str, line: int) -> tuple[str, list[Repair]]:
