@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from ..segments import split_sentences
 from .engine import Engine, Hypothesis
 from .protect import ProtectedText, Restored, protect, restore
-from .termbase import TermIndex, forbidden_used, term_followed
+from .termbase import TermHit, TermIndex, forbidden_used, is_approved, term_followed
 
 MAX_SENTENCE_CHARS = 160
-BATCH_SENTENCES = 64
+BATCH_SENTENCES = 256
 
 
 @dataclass
@@ -53,32 +53,36 @@ def mt_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[str]:
     return pieces
 
 
-def _glossary_issues(zh: str, en: str, terms: TermIndex | None) -> list[str]:
-    if terms is None:
-        return []
-    issues = []
-    for hit in terms.find(zh):
-        term = hit.term
-        if term.status == "approved" and not term_followed(term, en):
-            issues.append(f"glossary: {term.zh} → {term.en!r} missing")
-        for form in forbidden_used(term, en):
-            issues.append(f"glossary: forbidden {form!r} for {term.zh}")
-    return issues
+def _forbidden(hits: Sequence[TermHit], en: str) -> list[str]:
+    return [
+        f"glossary: forbidden {form!r} for {hit.term.zh}"
+        for hit in hits
+        if hit.term.forbidden
+        for form in forbidden_used(hit.term, en)
+    ]
 
 
-def _choose(
-    zh: str, protected: ProtectedText, hypotheses: Sequence[Hypothesis], terms: TermIndex | None
-) -> _Choice:
+def _choose(protected: ProtectedText, hypotheses: Sequence[Hypothesis], hits: Sequence[TermHit]) -> _Choice:
+    """The best hypothesis: every placeholder back once, then no forbidden rendering, then model score.
+
+    Approved terms were protected, so a restored placeholder guarantees their approved English;
+    only terms whose placeholder was lost (and unprotected proposed terms) need the full check.
+    """
     best: _Choice | None = None
     best_key: tuple[int, int, float] | None = None
     for hypothesis in hypotheses:
         restored = restore(hypothesis.text, protected)
-        issues = _glossary_issues(zh, restored.en, terms)
-        key = (len(restored.missing) + len(restored.repeated), len(issues), -hypothesis.score)
+        forbidden = _forbidden(hits, restored.en)
+        key = (len(restored.missing) + len(restored.repeated), len(forbidden), -hypothesis.score)
         if best_key is None or key < best_key:
-            best, best_key = _Choice(restored, issues, hypothesis.score), key
+            best, best_key = _Choice(restored, forbidden, hypothesis.score), key
     if best is None:
         return _Choice(Restored("", [], []), ["mt: the engine returned no hypothesis"], 0.0)
+    lost_terms = {span.term_zh for span in best.restored.missing if span.term_zh}
+    for hit in hits:
+        unprotected = hit.term.zh in lost_terms or not is_approved(hit.term)
+        if unprotected and is_approved(hit.term) and not term_followed(hit.term, best.restored.en):
+            best.glossary_issues.append(f"glossary: {hit.term.zh} → {hit.term.en!r} missing")
     return best
 
 
@@ -128,7 +132,8 @@ def translate_texts(
         outputs = engine.translate(batch, num_hypotheses=num_hypotheses, suppress=suppress)
         for text, hypotheses in zip(batch, outputs, strict=True):
             for sentence in by_input[text]:
-                chosen[sentence] = _choose(sentence, protected[sentence], hypotheses, terms)
+                hits = terms.find(sentence) if terms is not None else []
+                chosen[sentence] = _choose(protected[sentence], hypotheses, hits)
                 done_sentences.add(sentence)
         if progress is not None:
             newly = 0
@@ -139,14 +144,10 @@ def translate_texts(
             finished += newly
             progress(finished)
     results: list[MTResult] = []
-    for text, sentences in zip(texts, plans, strict=True):
+    for sentences in plans:
         english = " ".join(chosen[s].restored.en for s in sentences if chosen[s].restored.en)
         issues: list[str] = []
         for sentence in sentences:
             issues.extend(_issues(chosen[sentence]))
-        # Glossary check on the whole segment too: a term may straddle a sentence cut.
-        for issue in _glossary_issues(text, english, terms):
-            if issue not in issues:
-                issues.append(issue)
         results.append(MTResult(english, issues))
     return results

@@ -69,6 +69,9 @@ def is_approved(entry: TermEntry) -> bool:
 
 
 def term_followed(entry: TermEntry, en: str) -> bool:
+    folded = en.casefold()
+    if not any(_may_contain(form, folded) for form in entry.renderings):
+        return False
     return _term_followed(entry, en)
 
 
@@ -85,8 +88,16 @@ def _blank_renderings(entry: TermEntry, en: str) -> str:
     return en
 
 
+def _may_contain(form: str, folded: str) -> bool:
+    """Cheap necessary condition for `form` to occur in the case-folded text (skips regex compilation)."""
+    return all(word[:3].casefold() in folded for word in re.split(r"[\s\-–]+", form) if word)
+
+
 def forbidden_used(entry: TermEntry, en: str) -> list[str]:
     """Forbidden renderings of `entry` used in `en`, outside its admitted renderings."""
+    folded = en.casefold()
+    if not any(_may_contain(form, folded) for form in entry.forbidden):
+        return []
     found = _forbidden_used(entry, en)
     return _forbidden_used(entry, _blank_renderings(entry, en)) if found else found
 

@@ -118,10 +118,13 @@ def build_argos_package(
     layers: int = 2,
     d_model: int = 16,
     heads: int = 2,
+    ffn: int | None = None,
     seed: int = 0,
     eos_bias: float = 0.0,
     projection_scale: float = 1.0,
     package_version: str = "0.1",
+    vocabulary_size: int | None = None,
+    compress: bool = True,
 ) -> Path:
     """Write a `.argosmodel` file (zip of one package folder) and return its path."""
     import sentencepiece
@@ -133,6 +136,9 @@ def build_argos_package(
     (package_dir / "sentencepiece.model").write_bytes(sp_bytes)
     processor = sentencepiece.SentencePieceProcessor(model_proto=sp_bytes)
     vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    # Pad to a realistic vocabulary size (opus-mt and argos models have tens of thousands of pieces):
+    # the output projection is a large part of the decoding cost.
+    vocabulary += [f"▁pad{i}" for i in range(max(0, (vocabulary_size or 0) - len(vocabulary)))]
     build_transformer(
         package_dir / "model",
         vocabulary,
@@ -154,7 +160,7 @@ def build_argos_package(
         "type": "translate",
     }
     (package_dir / "metadata.json").write_text(json.dumps(metadata, indent=1), encoding="utf-8")
-    with zipfile.ZipFile(out_file, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out_file, "w", zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED) as archive:
         for path in sorted(package_dir.rglob("*")):
             archive.write(path, path.relative_to(work).as_posix())
     return out_file

@@ -1,0 +1,315 @@
+"""Benchmark of the translation pipeline on a random-weight model the size of opus-mt.
+
+No zh→en model exists to download, so the script builds one offline: a CTranslate2 Transformer
+with 6+6 layers, d_model 512, 8 heads, FFN 2048 and a 32,000-piece vocabulary, random weights
+(the end-of-sentence bias is set so that outputs have a few dozen tokens), a sentencepiece model
+trained on the guide, packed as a `.argosmodel` and installed in a private argos package folder.
+
+Each phase runs in its own subprocess so that its peak memory (ru_maxrss) is its own:
+- raw:      CTranslate2 `translate_batch` on the already protected and tokenized sentences;
+- ours:     `translate_texts` (split, protect, batch, n-best rerank, restore) on the same segments;
+- naive:    `argostranslate.translate.translate()` once per segment (its network sentence splitter
+            replaced by our splitter, so nothing is downloaded);
+- pipeline: `translate_guide` on the whole bundled guide with a fresh memory, then a second run
+            with the memory filled.
+
+Usage: python benchmarks/bench_translate.py [--segments 120] [--no-pipeline] [--workdir DIR]
+Ratios are measured in the same run; no absolute target is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EOS_BIAS = 72.0
+NUM_HYPOTHESES = 4
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_model(workdir: Path) -> Path:
+    """Build (once) and install the benchmark package; returns the package folder."""
+    from generator.translate.models import install_package, read_package
+    from generator.translate.testing import build_argos_package
+
+    packages = workdir / "argos"
+    installed = packages / "bench-opus-size-zh-en"
+    if (installed / "model" / "model.bin").is_file():
+        return installed
+    lines = [
+        line.strip()
+        for line in (ROOT / "guides" / "strategic-sti-cooperation.zh.txt")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.strip()
+    ]
+    english = []
+    for path in sorted((ROOT / "glossary" / "memory" / "work").glob("*.json")):
+        english += [item["en"] for item in json.loads(path.read_text(encoding="utf-8")) if item.get("en")]
+    if not english:
+        english = ["The project shall be led by an enterprise.", "Develop key technologies."] * 50
+    started = time.perf_counter()
+    archive = build_argos_package(
+        workdir / "bench-opus-size-zh-en.argosmodel",
+        lines + english,
+        name="bench-opus-size-zh-en",
+        vocab_size=8000,
+        layers=6,
+        d_model=512,
+        heads=8,
+        ffn=2048,
+        eos_bias=EOS_BIAS,
+        projection_scale=1.0,
+        vocabulary_size=32000,
+        compress=False,
+    )
+    package = install_package(archive, packages)
+    print(
+        f"built and installed {read_package(package.path).name} in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return package.path
+
+
+def mt_segment_texts(count: int) -> list[str]:
+    """`count` distinct Chinese segments of the bundled guide that the pipeline sends to MT, spread evenly."""
+    from generator.translate.pipeline import translate_guide
+    from generator.translate.termbase import load_term_index
+
+    with tempfile.TemporaryDirectory() as empty:
+        result = translate_guide(
+            engine=None,
+            record=False,
+            memory_path=Path(empty) / "m.sqlite",
+            memory_dir=Path(empty),
+            terms=load_term_index(),
+        )
+    texts = list(
+        dict.fromkeys(s.zh for s, t in zip(result.segments, result.translations, strict=True) if t.en is None)
+    )
+    step = max(1, len(texts) // count)
+    return texts[::step][:count]
+
+
+def phase_raw(package_dir: Path, texts: list[str]) -> dict[str, float]:
+    import ctranslate2
+
+    from generator.translate.engine import CTranslate2Engine
+    from generator.translate.models import read_package
+    from generator.translate.mt import mt_sentences
+    from generator.translate.protect import protect
+    from generator.translate.termbase import load_term_index
+
+    terms = load_term_index()
+    engine = CTranslate2Engine(read_package(package_dir))
+    sentences = list(dict.fromkeys(protect(s, terms).text for text in texts for s in mt_sentences(text)))
+    tokens = [engine.encode(sentence) for sentence in sentences]
+    translator: ctranslate2.Translator = engine.translator
+    warm = [engine.encode(protect("预热：钙钛矿太阳能电池效率≥20%。", terms).text)]
+    translator.translate_batch(
+        warm, beam_size=4, num_hypotheses=NUM_HYPOTHESES
+    )  # warm-up, as in the other phases
+    times = []
+    for _ in range(2):  # first (cold) and second (warm) run
+        started = time.perf_counter()
+        translator.translate_batch(
+            tokens,
+            max_batch_size=engine.max_batch_tokens,
+            batch_type="tokens",
+            beam_size=4,
+            num_hypotheses=NUM_HYPOTHESES,
+            return_scores=True,
+            replace_unknowns=True,
+            max_decoding_length=256,
+            length_penalty=0.2,
+        )
+        times.append(time.perf_counter() - started)
+    return {
+        "seconds": times[0],
+        "warm_seconds": times[1],
+        "sentences": len(sentences),
+        "peak_mib": peak_mib(),
+    }
+
+
+def phase_ours(package_dir: Path, texts: list[str]) -> dict[str, float]:
+    from generator.translate.engine import CTranslate2Engine
+    from generator.translate.models import read_package
+    from generator.translate.mt import translate_texts
+    from generator.translate.termbase import load_term_index
+
+    terms = load_term_index()
+    loaded = time.perf_counter()
+    engine = CTranslate2Engine(read_package(package_dir))
+    load_seconds = time.perf_counter() - loaded
+    # Warm-up, as in the other phases (also builds the termbase match index once).
+    translate_texts(["预热：钙钛矿太阳能电池效率≥20%。"], engine, terms)
+    times = []
+    for _ in range(2):  # first (cold: glossary regexes compiled on first use) and second (warm) run
+        started = time.perf_counter()
+        translate_texts(texts, engine, terms, num_hypotheses=NUM_HYPOTHESES)
+        times.append(time.perf_counter() - started)
+    return {
+        "seconds": times[0],
+        "warm_seconds": times[1],
+        "load_seconds": load_seconds,
+        "segments": len(texts),
+        "peak_mib": peak_mib(),
+    }
+
+
+def phase_naive(package_dir: Path, texts: list[str]) -> dict[str, float]:
+    os.environ["ARGOS_PACKAGES_DIR"] = str(package_dir.parent)
+    imported = time.perf_counter()
+    import argostranslate.sbd as sbd
+    import argostranslate.translate as argos
+
+    from generator.segments import split_sentences
+
+    class OurSentencizer(sbd.ISentenceBoundaryDetectionModel):
+        """Replaces argos's sentence splitters, which download a model at run time."""
+
+        def __init__(self, pkg: object) -> None:
+            self.pkg = pkg
+
+        def split_sentences(self, text: str) -> list[str]:
+            return split_sentences(text) or [text]
+
+    argos.MiniSBDSentencizer = OurSentencizer  # type: ignore[misc,assignment]
+    argos.StanzaSentencizer = OurSentencizer  # type: ignore[misc,assignment]
+    import_seconds = time.perf_counter() - imported
+    argos.translate(texts[0], "zh", "en")  # load the model outside the timed loop, as ours does
+    started = time.perf_counter()
+    for text in texts:
+        argos.translate(text, "zh", "en")
+    elapsed = time.perf_counter() - started
+    return {
+        "seconds": elapsed,
+        "import_seconds": import_seconds,
+        "segments": len(texts),
+        "peak_mib": peak_mib(),
+    }
+
+
+def phase_pipeline(package_dir: Path) -> dict[str, float]:
+    from generator.translate.engine import CTranslate2Engine
+    from generator.translate.models import read_package
+    from generator.translate.pipeline import translate_guide
+    from generator.translate.termbase import load_term_index
+
+    terms = load_term_index()
+    engine = CTranslate2Engine(read_package(package_dir))
+    engine.translate(["预热。"])  # warm-up, as in the other phases
+    with tempfile.TemporaryDirectory() as state:
+        memory = Path(state) / "memory.sqlite"
+        started = time.perf_counter()
+        first = translate_guide(engine=engine, memory_path=memory, terms=terms)
+        first_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        second = translate_guide(engine=engine, memory_path=memory, terms=terms)
+        second_seconds = time.perf_counter() - started
+    return {
+        "segments": len(first.segments),
+        "mt_segments": first.mt_segments,
+        "first_seconds": first_seconds,
+        "second_seconds": second_seconds,
+        "second_mt_cached": second.mt_cached,
+        "peak_mib": peak_mib(),
+    }
+
+
+def run_phase(name: str, package_dir: Path, texts_file: Path) -> dict[str, float]:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            "--package",
+            str(package_dir),
+            "--texts",
+            str(texts_file),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ARGOS_PACKAGES_DIR": str(package_dir.parent)},
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--segments", type=int, default=120, help="MT segments for the naive/ours/raw comparison"
+    )
+    parser.add_argument("--no-pipeline", action="store_true", help="skip the whole-guide pipeline runs")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".callpack" / "bench")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--package", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        texts = json.loads(args.texts.read_text(encoding="utf-8"))
+        phases = {"raw": phase_raw, "ours": phase_ours, "naive": phase_naive}
+        result = (
+            phase_pipeline(args.package)
+            if args.phase == "pipeline"
+            else phases[args.phase](args.package, texts)
+        )
+        print(json.dumps(result))
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    package_dir = build_model(args.workdir)
+    texts = mt_segment_texts(args.segments)
+    texts_file = args.workdir / "texts.json"
+    texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    results: dict[str, dict[str, float]] = {}
+    for name in ("raw", "ours", "naive") + (() if args.no_pipeline else ("pipeline",)):
+        print(f"running {name} …", file=sys.stderr)
+        results[name] = run_phase(name, package_dir, texts_file)
+    raw, ours, naive = results["raw"], results["ours"], results["naive"]
+    n = len(texts)
+    summary = {
+        "model": "random weights, 6+6 layers, d_model 512, 8 heads, FFN 2048, vocabulary 32,000, beam 4",
+        "segments_compared": n,
+        "ours_segments_per_second": n / ours["seconds"],
+        "naive_segments_per_second": n / naive["seconds"],
+        "speedup_over_naive": naive["seconds"] / ours["seconds"],
+        "overhead_over_translate_batch": ours["seconds"] / raw["seconds"] - 1,
+        "overhead_over_translate_batch_warm": ours["warm_seconds"] / raw["warm_seconds"] - 1,
+        "peak_mib": {name: result["peak_mib"] for name, result in results.items()},
+        "naive_import_seconds": naive["import_seconds"],
+        "phases": results,
+    }
+    if "pipeline" in results:
+        pipeline = results["pipeline"]
+        summary["pipeline_segments_per_second_first_run"] = pipeline["segments"] / pipeline["first_seconds"]
+        summary["pipeline_segments_per_second_second_run"] = pipeline["segments"] / pipeline["second_seconds"]
+    print(json.dumps(summary, indent=1))
+    print(
+        f"\n{n} MT segments: ours {n / ours['seconds']:.2f} seg/s, naive argostranslate {n / naive['seconds']:.2f} seg/s "
+        f"→ ours is {naive['seconds'] / ours['seconds']:.2f}× faster; overhead over translate_batch "
+        f"{100 * (ours['seconds'] / raw['seconds'] - 1):+.1f}% (first run), "
+        f"{100 * (ours['warm_seconds'] / raw['warm_seconds'] - 1):+.1f}% (second run)",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()
