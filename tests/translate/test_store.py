@@ -133,3 +133,24 @@ def test_mt_cache_is_per_engine(isolated_state: Path) -> None:
         memory.add_mt([("甲。", "A again.", "")], "engine-1")
         assert {k: e.en for k, e in memory.mt_cache("engine-1").items()} == {source_key("甲。"): "A again."}
         assert memory.mt_cache("engine-2") == {}
+
+
+def test_our_tmx_reads_in_translate_toolkit(tmp_path: Path) -> None:
+    from translate.storage.tmx import tmxfile
+
+    path = tmp_path / "m.tmx"
+    write_tmx(
+        path,
+        [
+            TmxUnit(
+                "项目由企业牵头申报。",
+                "The project shall be led by an enterprise.",
+                "1.1:other_requirements:0",
+            )
+        ],
+    )
+    store = tmxfile.parsefile(str(path))
+    [unit] = [u for u in store.units if not u.isheader()]
+    assert (
+        unit.source == "项目由企业牵头申报。" and unit.target == "The project shall be led by an enterprise."
+    )
