@@ -16,8 +16,9 @@ app = typer.Typer(
 
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
 ) -> None:
     """callpack: calls for proposals from MOST guides, in English and bilingual."""
@@ -25,6 +26,9 @@ def _root(
         from .. import __version__
 
         typer.echo(f"callpack {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
         raise typer.Exit()
 
 
