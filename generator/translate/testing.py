@@ -125,8 +125,12 @@ def build_argos_package(
     package_version: str = "0.1",
     vocabulary_size: int | None = None,
     compress: bool = True,
+    copy: bool = False,
 ) -> Path:
-    """Write a `.argosmodel` file (zip of one package folder) and return its path."""
+    """Write a `.argosmodel` file (zip of one package folder) and return its path.
+
+    `copy=True` builds the hand-set copying model (`build_copy_transformer`) instead of random weights.
+    """
     import sentencepiece
 
     work = out_file.parent / f".{name}-build"
@@ -139,16 +143,20 @@ def build_argos_package(
     # Pad to a realistic vocabulary size (opus-mt and argos models have tens of thousands of pieces):
     # the output projection is a large part of the decoding cost.
     vocabulary += [f"▁pad{i}" for i in range(max(0, (vocabulary_size or 0) - len(vocabulary)))]
-    build_transformer(
-        package_dir / "model",
-        vocabulary,
-        layers=layers,
-        d_model=d_model,
-        heads=heads,
-        seed=seed,
-        eos_bias=eos_bias,
-        projection_scale=projection_scale,
-    )
+    if copy:
+        build_copy_transformer(package_dir / "model", vocabulary, seed=seed)
+    else:
+        build_transformer(
+            package_dir / "model",
+            vocabulary,
+            layers=layers,
+            d_model=d_model,
+            heads=heads,
+            ffn=ffn,
+            seed=seed,
+            eos_bias=eos_bias,
+            projection_scale=projection_scale,
+        )
     metadata = {
         "package_version": package_version,
         "argos_version": "1.11.0",
@@ -164,3 +172,70 @@ def build_argos_package(
         for path in sorted(package_dir.rglob("*")):
             archive.write(path, path.relative_to(work).as_posix())
     return out_file
+
+
+def build_copy_transformer(
+    output_dir: Path,
+    vocabulary: Sequence[str],
+    *,
+    positions: int = 512,
+    position_dims: int = 64,
+    seed: int = 0,
+) -> None:
+    """Save a hand-set 1+1-layer Transformer that copies its source, token by token.
+
+    The model dimension is the vocabulary (token part) plus `position_dims` (position part).
+    Learned position codes are random ±1 vectors in the position part; cross-attention compares
+    only the position parts (so decoder step t attends to source position t) and carries only the
+    token part, which the output projection reads back. Self-attention and FFNs are zero. With the
+    end-of-sentence token added to the source, the decoder stops after copying it. Real decoding,
+    predictable output: the test bed for placeholders, suppression and unknown-token replacement.
+    """
+    import numpy as np
+    from ctranslate2.specs import TransformerSpec, model_spec
+
+    rng = np.random.default_rng(seed)
+    vocab = len(vocabulary)
+    d_model = vocab + position_dims
+    spec = TransformerSpec.from_config((1, 1), 1)
+
+    def zeros(layer: Any, scope: str, value: Any) -> None:
+        if value is not None:
+            return
+        shape = _shape(scope, vocab, d_model, d_model)
+        if shape is None:
+            raise ValueError(f"no shape rule for {scope}")
+        name = scope.split("/")[-1]
+        setattr(layer, name, (np.ones if name == "gamma" else np.zeros)(shape, dtype=np.float32))
+
+    model_spec.visit_spec(spec, zeros)
+    token_embeddings = np.zeros((vocab, d_model), dtype=np.float32)
+    token_embeddings[:, :vocab] = np.eye(vocab, dtype=np.float32)
+    spec.encoder.embeddings[0].weight = token_embeddings
+    spec.decoder.embeddings.weight = token_embeddings.copy()
+    half = position_dims // 2
+    codes = np.stack([rng.permutation([1.0] * half + [-1.0] * half) for _ in range(positions)]).astype(
+        np.float32
+    )
+    encodings = np.zeros((positions, d_model), dtype=np.float32)
+    encodings[:, vocab:] = codes
+    spec.encoder.position_encodings.encodings = encodings
+    spec.decoder.position_encodings.encodings = encodings.copy()
+    sharpness, carry = 3.0, 2.0
+    cross = spec.decoder.layer[0].attention
+    query = np.zeros((d_model, d_model), dtype=np.float32)
+    query[vocab:, vocab:] = sharpness * np.eye(position_dims)
+    key_value = np.zeros((2 * d_model, d_model), dtype=np.float32)
+    key_value[vocab:d_model, vocab:] = sharpness * np.eye(position_dims)
+    key_value[d_model : d_model + vocab, :vocab] = carry * np.eye(vocab)
+    cross.linear[0].weight = query
+    cross.linear[1].weight = key_value
+    cross.linear[2].weight = np.eye(d_model, dtype=np.float32)
+    projection = np.zeros((vocab, d_model), dtype=np.float32)
+    projection[:, :vocab] = np.eye(vocab, dtype=np.float32)
+    spec.decoder.projection.weight = projection
+    spec.config.add_source_eos = True
+    spec.register_source_vocabulary(list(vocabulary))
+    spec.register_target_vocabulary(list(vocabulary))
+    spec.validate()
+    spec.save(str(output_dir))

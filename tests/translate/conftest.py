@@ -55,6 +55,30 @@ def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def _training_lines() -> list[str]:
+    lines = [line.strip() for line in MINI_GUIDE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    english = [
+        "The project shall be led by an enterprise.",
+        "Develop key technologies for flexible perovskite solar cells.",
+        "The ratio of matching funds to national funding shall be no less than 3:1.",
+        "Produce a product prototype and complete pilot batch production.",
+    ]
+    return lines * 3 + english * 20
+
+
+@pytest.fixture(scope="session")
+def copy_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A hand-set zh→en package whose model copies its input token by token (placeholders included)."""
+    directory = tmp_path_factory.mktemp("argos-copy")
+    return build_argos_package(
+        directory / "callpack-copy-zh-en.argosmodel",
+        _training_lines(),
+        name="callpack-copy-zh-en",
+        vocab_size=300,
+        copy=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def fixture_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight zh→en package (2+2 layers, d_model 16), built once per session."""

@@ -32,7 +32,11 @@ def test_suppressed_sequences_never_appear(engine: CTranslate2Engine) -> None:
     sentence = "构筑便携式柔性光电储一体化器件。"
     [[best, *_]] = engine.translate([sentence], num_hypotheses=2)
     pieces = engine.encode(best.text)
-    banned = next(piece for piece in pieces if piece.strip("▁") and engine.tokenizer.piece_to_id(piece) != engine.tokenizer.unk_id())
+    banned = next(
+        piece
+        for piece in pieces
+        if piece.strip("▁") and engine.tokenizer.piece_to_id(piece) != engine.tokenizer.unk_id()
+    )
     text = banned.replace("▁", " ").strip()
     [again] = engine.translate([sentence], num_hypotheses=2, suppress=[text])
     for hypothesis in again:
