@@ -62,4 +62,4 @@ def test_cli_end_to_end_with_the_copy_model(copy_argosmodel: Path, isolated_stat
     # The copied Chinese is flagged (CJK; target = source where nothing was protected), but the
     # protected numbers and terms all came back: no numbers, glossary, placeholder or mt findings.
     assert {f["check"] for f in mt_findings} == {"cjk", "same_as_source"}
-    assert report["totals"]["by_provenance"]["mt"] == 14
+    assert report["totals"]["by_provenance"] == {"mt": 16, "pattern": 8}
