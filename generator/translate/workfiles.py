@@ -52,7 +52,16 @@ def read_work_file(path: Path, segments: dict[str, Segment] | None = None) -> li
 
 
 def read_work_files(paths: Sequence[Path], segments: dict[str, Segment] | None = None) -> list[TmxUnit]:
+    """The units of all files; a segment id given twice (in one file or across files) is an error."""
     units: list[TmxUnit] = []
+    seen: dict[str, Path] = {}
     for path in paths:
-        units.extend(read_work_file(path, segments))
+        for unit in read_work_file(path, segments):
+            if unit.segment_id is not None:
+                if unit.segment_id in seen:
+                    raise TranslationError(
+                        f"segment {unit.segment_id} is also translated in {seen[unit.segment_id]}", path
+                    )
+                seen[unit.segment_id] = path
+            units.append(unit)
     return units

@@ -159,3 +159,26 @@ def test_xliff_cli_round_trip_and_memory_export(tmp_path: Path) -> None:
     assert [u.en for u in read_tmx(tmx)] == [
         "Build portable flexible integrated photovoltaic–storage devices."
     ]
+
+
+def test_memory_import_json_rejects_duplicate_ids(tmp_path: Path) -> None:
+    item = {
+        "id": "1.1:content:1",
+        "zh": "构筑便携式柔性光电储一体化器件。",
+        "en": "Build portable devices.",
+        "note": "",
+    }
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for path in (first, second):
+        path.write_text(json.dumps([item], ensure_ascii=False), encoding="utf-8")
+    code, output = invoke(
+        "memory",
+        "import-json",
+        str(first),
+        str(second),
+        "--tmx",
+        str(tmp_path / "x.tmx"),
+        "--guide",
+        str(MINI_GUIDE),
+    )
+    assert code != 0 and "also translated in" in output and not (tmp_path / "x.tmx").exists()
