@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..segments import split_sentences
 from .engine import Engine, Hypothesis
-from .protect import ProtectedText, Restored, protect, restore
+from .protect import ProtectedText, Restored, inline_text, protect, restore, verify_inline
 from .termbase import TermHit, TermIndex, forbidden_used, is_approved, term_followed
 
 MAX_SENTENCE_CHARS = 160
@@ -33,6 +33,11 @@ class _Choice:
     restored: Restored
     glossary_issues: list[str]
     score: float
+    retried: bool = False
+
+    @property
+    def badness(self) -> tuple[int, int]:
+        return (len(self.restored.missing) + len(self.restored.repeated), len(self.glossary_issues))
 
 
 def mt_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[str]:
@@ -62,7 +67,9 @@ def _forbidden(hits: Sequence[TermHit], en: str) -> list[str]:
     ]
 
 
-def _choose(protected: ProtectedText, hypotheses: Sequence[Hypothesis], hits: Sequence[TermHit]) -> _Choice:
+def _choose(
+    protected: ProtectedText, hypotheses: Sequence[Hypothesis], hits: Sequence[TermHit], inline: bool = False
+) -> _Choice:
     """The best hypothesis: every placeholder back once, then no forbidden rendering, then model score.
 
     Approved terms were protected, so a restored placeholder guarantees their approved English;
@@ -71,7 +78,7 @@ def _choose(protected: ProtectedText, hypotheses: Sequence[Hypothesis], hits: Se
     best: _Choice | None = None
     best_key: tuple[int, int, float] | None = None
     for hypothesis in hypotheses:
-        restored = restore(hypothesis.text, protected)
+        restored = verify_inline(hypothesis.text, protected) if inline else restore(hypothesis.text, protected)
         forbidden = _forbidden(hits, restored.en)
         key = (len(restored.missing) + len(restored.repeated), len(forbidden), -hypothesis.score)
         if best_key is None or key < best_key:
@@ -87,11 +94,47 @@ def _choose(protected: ProtectedText, hypotheses: Sequence[Hypothesis], hits: Se
 
 
 def _issues(choice: _Choice) -> list[str]:
-    issues = [f"mt: placeholder for {span.kind} {span.zh!r} lost" for span in choice.restored.missing]
+    retried = ["mt: placeholders lost; decoded again with the English inline"] if choice.retried else []
+    issues = retried + [f"mt: placeholder for {span.kind} {span.zh!r} lost" for span in choice.restored.missing]
     issues += [f"mt: placeholder for {span.kind} {span.zh!r} repeated" for span in choice.restored.repeated]
     if not choice.restored.en:
         issues.append("mt: empty output")
     return issues + choice.glossary_issues
+
+
+def _suppressed_forms(sentences: Sequence[str], terms: TermIndex | None) -> list[str]:
+    """Forbidden renderings of every term in `sentences` (deprecated entries included)."""
+    forms: list[str] = []
+    if terms is not None:
+        for sentence in sentences:
+            for hit in terms.find(sentence, include_deprecated=True):
+                forms.extend(f for f in hit.term.forbidden if f not in forms)
+    return forms
+
+
+def _retry_inline(
+    chosen: dict[str, _Choice],
+    protected: dict[str, ProtectedText],
+    engine: Engine,
+    terms: TermIndex | None,
+    num_hypotheses: int,
+) -> None:
+    failed = [sentence for sentence, choice in chosen.items() if choice.restored.missing or choice.restored.repeated]
+    by_input: dict[str, list[str]] = {}
+    for sentence in failed:
+        by_input.setdefault(inline_text(protected[sentence]), []).append(sentence)
+    inputs = sorted(by_input, key=len, reverse=True)
+    for start in range(0, len(inputs), BATCH_SENTENCES):
+        batch = inputs[start : start + BATCH_SENTENCES]
+        suppress = _suppressed_forms([s for text in batch for s in by_input[text]], terms)
+        outputs = engine.translate(batch, num_hypotheses=num_hypotheses, suppress=suppress)
+        for text, hypotheses in zip(batch, outputs, strict=True):
+            for sentence in by_input[text]:
+                hits = terms.find(sentence) if terms is not None else []
+                retry = _choose(protected[sentence], hypotheses, hits, inline=True)
+                if retry.badness < chosen[sentence].badness:
+                    retry.retried = True
+                    chosen[sentence] = retry
 
 
 def translate_texts(
@@ -101,10 +144,13 @@ def translate_texts(
     *,
     num_hypotheses: int = 4,
     progress: Callable[[int], None] | None = None,
+    retry_inline: bool = True,
 ) -> list[MTResult]:
     """Translate `texts` (Chinese segments) with `engine`; one result per text, in order.
 
-    `progress` is called with the number of texts finished after each batch.
+    `progress` is called with the number of texts finished after each batch. With `retry_inline`,
+    sentences whose placeholders the model lost are decoded again with the English of each span
+    written inline, and the better of the two results is kept (the retry is reported as an issue).
     """
     plans: list[list[str]] = [mt_sentences(text) for text in texts]
     protected: dict[str, ProtectedText] = {}
@@ -123,12 +169,7 @@ def translate_texts(
     finished = 0
     for start in range(0, len(inputs), BATCH_SENTENCES):
         batch = inputs[start : start + BATCH_SENTENCES]
-        suppress: list[str] = []
-        if terms is not None:
-            for text in batch:
-                for sentence in by_input[text]:
-                    for hit in terms.find(sentence, include_deprecated=True):
-                        suppress.extend(f for f in hit.term.forbidden if f not in suppress)
+        suppress = _suppressed_forms([s for text in batch for s in by_input[text]], terms)
         outputs = engine.translate(batch, num_hypotheses=num_hypotheses, suppress=suppress)
         for text, hypotheses in zip(batch, outputs, strict=True):
             for sentence in by_input[text]:
@@ -143,6 +184,8 @@ def translate_texts(
                     newly += 1
             finished += newly
             progress(finished)
+    if retry_inline:
+        _retry_inline(chosen, protected, engine, terms, num_hypotheses)
     results: list[MTResult] = []
     for sentences in plans:
         english = " ".join(chosen[s].restored.en for s in sentences if chosen[s].restored.en)

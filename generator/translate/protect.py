@@ -286,3 +286,24 @@ def tidy_english(text: str) -> str:
     text = re.sub(r"([(])\s+", r"\1", text)
     # Restore the space before a unit that the punctuation rule above removed ("3:1" stays).
     return text
+
+
+def inline_text(protected: ProtectedText) -> str:
+    """The protected sentence with each placeholder replaced by its English (the retry input when a
+    model mangles placeholders: models tend to copy Latin text, numbers and symbols)."""
+    by_name = {span.placeholder: span.en for span in protected.spans}
+    return PLACEHOLDER_RE.sub(lambda m: by_name.get(PLACEHOLDER_PREFIX + m.group(1).upper(), m.group(0)), protected.text)
+
+
+def verify_inline(mt_output: str, protected: ProtectedText) -> Restored:
+    """Check that the English of every span is in the output of an inline-English input."""
+    text = tidy_english(mt_output)
+    folded = text.casefold()
+    missing: list[ProtectedSpan] = []
+    expected: dict[str, list[ProtectedSpan]] = {}
+    for span in protected.spans:
+        expected.setdefault(span.en, []).append(span)
+    for english, spans in expected.items():
+        found = folded.count(english.casefold()) if spans[0].kind == "term" else text.count(english)
+        missing.extend(spans[found:])
+    return Restored(en=text, missing=missing, repeated=[])

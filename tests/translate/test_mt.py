@@ -22,10 +22,20 @@ def test_rerank_prefers_a_hypothesis_that_keeps_every_placeholder(terms: TermInd
 
 
 def test_a_lost_placeholder_is_reported_not_hidden(terms: TermIndex) -> None:
-    engine = FakeEngine(drop_always={"ZXAA"})
+    engine = FakeEngine(drop_always={"ZXAA", "≥ 20%"})
     [result] = translate_texts(["效率≥20%。"], engine, terms)
     assert "20" not in result.en
     assert any("lost" in issue and "≥20%" in issue for issue in result.issues)
+    [result] = translate_texts(["效率≥20%。"], FakeEngine(drop_always={"ZXAA"}), terms, retry_inline=False)
+    assert any("lost" in issue for issue in result.issues)
+
+
+def test_mangled_placeholders_are_retried_with_inline_english(terms: TermIndex) -> None:
+    engine = FakeEngine(drop_always={"ZXAA", "ZXAB"})
+    [result] = translate_texts(["效率≥20%的钙钛矿太阳能电池。"], engine, terms)
+    assert "≥ 20%" in result.en and "perovskite solar cell" in result.en
+    assert result.issues == ["mt: placeholders lost; decoded again with the English inline"]
+    assert engine.calls[1] == ["效率 ≥ 20% 的 perovskite solar cell 。"]
 
 
 def test_forbidden_renderings_are_suppressed_and_reranked_away(terms: TermIndex) -> None:
