@@ -7,7 +7,9 @@ trained on the guide, packed as a `.argosmodel` and installed in a private argos
 
 Each phase runs in its own subprocess so that its peak memory (ru_maxrss) is its own:
 - raw:      CTranslate2 `translate_batch` on the already protected and tokenized sentences;
-- ours:     `translate_texts` (split, protect, batch, n-best rerank, restore) on the same segments;
+- ours:     `translate_texts` (split, protect, batch, n-best rerank, restore) on the same segments,
+            first with one decoding pass (as raw), then with the default inline retry of sentences
+            whose placeholders were lost (a random model loses them almost everywhere: worst case);
 - naive:    `argostranslate.translate.translate()` once per segment (its network sentence splitter
             replaced by our splitter, so nothing is downloaded);
 - pipeline: `translate_guide` on the whole bundled guide with a fresh memory, then a second run
