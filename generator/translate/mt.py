@@ -78,7 +78,9 @@ def _choose(
     best: _Choice | None = None
     best_key: tuple[int, int, float] | None = None
     for hypothesis in hypotheses:
-        restored = verify_inline(hypothesis.text, protected) if inline else restore(hypothesis.text, protected)
+        restored = (
+            verify_inline(hypothesis.text, protected) if inline else restore(hypothesis.text, protected)
+        )
         forbidden = _forbidden(hits, restored.en)
         key = (len(restored.missing) + len(restored.repeated), len(forbidden), -hypothesis.score)
         if best_key is None or key < best_key:
@@ -95,7 +97,9 @@ def _choose(
 
 def _issues(choice: _Choice) -> list[str]:
     retried = ["mt: placeholders lost; decoded again with the English inline"] if choice.retried else []
-    issues = retried + [f"mt: placeholder for {span.kind} {span.zh!r} lost" for span in choice.restored.missing]
+    issues = retried + [
+        f"mt: placeholder for {span.kind} {span.zh!r} lost" for span in choice.restored.missing
+    ]
     issues += [f"mt: placeholder for {span.kind} {span.zh!r} repeated" for span in choice.restored.repeated]
     if not choice.restored.en:
         issues.append("mt: empty output")
@@ -119,7 +123,9 @@ def _retry_inline(
     terms: TermIndex | None,
     num_hypotheses: int,
 ) -> None:
-    failed = [sentence for sentence, choice in chosen.items() if choice.restored.missing or choice.restored.repeated]
+    failed = [
+        sentence for sentence, choice in chosen.items() if choice.restored.missing or choice.restored.repeated
+    ]
     by_input: dict[str, list[str]] = {}
     for sentence in failed:
         by_input.setdefault(inline_text(protected[sentence]), []).append(sentence)

@@ -73,20 +73,20 @@ _MULT_ALTERNATION = "|".join(ZH_MULTIPLIERS)
 
 # Latin units that get a space after the number ("15mm" → "15 mm"); % and angle degrees attach.
 _LATIN_UNIT_RE = re.compile(
-    r"(?:[kMGTPmμµnp]?(?:Wh|Ah|eV|Hz|Pa|bps|Wp|W|V|A|J|g|t|s|h|m|L|b|B|Ω|N)|ppm|ppb|dB|°C|K|mol|cd|lm|lx)"
-    r"[²³]?(?:/[A-Za-z0-9²³₂]+(?:\s?[A-Z][a-z]?)?)*"
+    r"(?:[kMGTPcdmμµnpf]?(?:Wh|Ah|eV|Hz|Pa|bps|Wp|Nm|W|V|A|J|g|t|s|h|m|L|b|B|Ω|N)|ppm|ppb|dB|°C|K|mol|cd|lm|lx)"
+    r"(?:⁻?[¹²³])?(?:/[A-Za-z0-9²³₂]+(?:\s?[A-Z][a-z]?)?)*"
 )
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?(?:/\d+(?:\.\d+)?)?"
 _NUMBER_RE = re.compile(_NUMBER)
 # A technical run: starts with a comparator, a sign or a digit, continues over numbers, ranges,
 # powers, ratios and Latin units; Chinese multipliers and units right after a number belong to it.
 _QUANTITY_RE = re.compile(
-    r"(?<![A-Za-z0-9.₀-₉])(?:[≥≤><±×]=?\s*)?" + _NUMBER + r"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^\{?-?\d+\}?)?"
+    r"(?<![A-Za-z0-9.₀-₉])(?:[≥≤><±×]=?\s*){0,2}" + _NUMBER + r"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^\{?-?\d+\}?)?"
     r"(?:\s*(?:" + _MULT_ALTERNATION + r"))?"
-    r"(?:\s*(?:" + _UNIT_ALTERNATION + r"|元人民币|元)|[ ]?[A-Za-zμµΩ°%‰²³/₂]+)?"
+    r"(?:\s*(?:" + _UNIT_ALTERNATION + r"|元人民币|元)|[ ]?[A-Za-zμµΩ°%‰¹²³⁰⁴-⁹⁻/₂]+)?"
     r"(?:\s*(?:[~～至到\-–—±:×]|to)\s*(?:[≥≤><]=?\s*)?" + _NUMBER + r"(?:[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^\{?-?\d+\}?)?"
     r"(?:\s*(?:" + _MULT_ALTERNATION + r"))?"
-    r"(?:\s*(?:" + _UNIT_ALTERNATION + r"|元人民币|元)|[ ]?[A-Za-zμµΩ°%‰²³/₂]+)?)*"
+    r"(?:\s*(?:" + _UNIT_ALTERNATION + r"|元人民币|元)|[ ]?[A-Za-zμµΩ°%‰¹²³⁰⁴-⁹⁻/₂]+)?)*"
 )
 # Latin-script tokens: acronyms, formulas, model names, standards (kept exactly as in the source).
 _LATIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9₀-₉⁰-⁹¹²³⁺⁻.\-/+]*(?:\s[A-Z0-9][A-Za-z0-9₀-₉⁰-⁹.\-/+]*)*")
@@ -126,7 +126,7 @@ def placeholder(index: int) -> str:
 def _thousands(number: str) -> str:
     """5+ digit integers get comma separators; 4-digit ones and decimals stay as written."""
     plain = number.replace(",", "")
-    if "." in plain:
+    if "." in plain or "/" in plain:
         return plain
     return f"{int(plain):,}" if len(plain) >= 5 else plain
 
@@ -147,7 +147,9 @@ def _plain(value: Decimal) -> str:
 _PIECE_RE = re.compile(
     r"(?P<num>" + _NUMBER + r")(?P<power>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^\{?-?\d+\}?)?"
     r"(?:\s*(?P<mult>" + _MULT_ALTERNATION + r"))?"
-    r"(?:\s*(?P<zhunit>" + _UNIT_ALTERNATION + r"|元人民币|元)|(?P<sp>[ ]?)(?P<unit>[A-Za-zμµΩ°%‰²³/₂]+))?"
+    r"(?:\s*(?P<zhunit>"
+    + _UNIT_ALTERNATION
+    + r"|元人民币|元)|(?P<sp>[ ]?)(?P<unit>[A-Za-zμµΩ°%‰¹²³⁰⁴-⁹⁻/₂]+))?"
 )
 
 
@@ -202,9 +204,9 @@ def _format_between(between: str, first: bool) -> str:
     if stripped in ("±", ":", "×"):
         return stripped if stripped == ":" else f" {stripped} "
     # A leading comparator: "≥20%" → "≥ 20%".
-    comparator = re.fullmatch(r"([≥≤><±×]=?)", stripped)
+    comparator = re.fullmatch(r"[≥≤><±×=\s]+", stripped)
     if comparator:
-        return ("" if first else " ") + stripped + " "
+        return ("" if first else " ") + " ".join(stripped.replace(" ", "")) + " "
     combined = re.fullmatch(r"([~～至到\-–—])\s*([≥≤><]=?)", stripped)
     if combined:
         return f"–{combined.group(2)} "
@@ -239,7 +241,14 @@ def protect(zh: str, terms: TermIndex | None = None) -> ProtectedText:
         # Trim a trailing space or separator the run swallowed.
         while end > start and text[end - 1] in " ~-–:":
             end -= 1
-        if end > start and free(start, end) and any(ch.isdigit() for ch in text[start:end]):
+        if end <= start or not any(ch.isdigit() for ch in text[start:end]):
+            continue
+        overlapping = [item for item in covered if not (end <= item[0] or start >= item[1])]
+        # A term wholly inside a quantity is its unit ("3.6亿元人民币" holds the term 人民币): the
+        # quantity wins. A term that only overlaps one ("5G通信") wins over it.
+        if all(start <= item[0] and item[1] <= end for item in overlapping):
+            for item in overlapping:
+                covered.remove(item)
             covered.append((start, end, "quantity", format_quantity(text[start:end]), None))
     for match in _LATIN_RE.finditer(text):
         start, end = match.span()
@@ -292,7 +301,9 @@ def inline_text(protected: ProtectedText) -> str:
     """The protected sentence with each placeholder replaced by its English (the retry input when a
     model mangles placeholders: models tend to copy Latin text, numbers and symbols)."""
     by_name = {span.placeholder: span.en for span in protected.spans}
-    return PLACEHOLDER_RE.sub(lambda m: by_name.get(PLACEHOLDER_PREFIX + m.group(1).upper(), m.group(0)), protected.text)
+    return PLACEHOLDER_RE.sub(
+        lambda m: by_name.get(PLACEHOLDER_PREFIX + m.group(1).upper(), m.group(0)), protected.text
+    )
 
 
 def verify_inline(mt_output: str, protected: ProtectedText) -> Restored:

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+from generator.model import Guide
+from generator.segments import segment_guide
+from generator.translate.numbers import number_difference
 from generator.translate.protect import format_quantity, protect, restore
-from generator.translate.termbase import TermIndex
+from generator.translate.termbase import TermIndex, load_term_index, term
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,33 @@ def test_restore_tolerates_what_models_do_to_placeholders() -> None:
     name = item.spans[0].placeholder
     mangled = name[:2] + " " + name[2:].lower()
     assert restore(f"efficiency {mangled}", item).en == "efficiency ≥ 20%"
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        (">1000cm²", "> 1000 cm²"),
+        ("10¹⁶cm⁻³", "10¹⁶ cm⁻³"),
+        ("≥500Nm³/h", "≥ 500 Nm³/h"),
+        ("≤±1μm", "≤ ± 1 μm"),
+        ("1/2~1", "1/2–1"),
+        ("≤16×10⁻⁷/°C", "≤ 16 × 10⁻⁷/°C"),
+    ],
+)
+def test_more_quantities_from_the_guide(zh: str, en: str) -> None:
+    assert format_quantity(zh) == en
+
+
+def test_protection_never_changes_a_number_of_the_bundled_guide(bundled_guide: Guide) -> None:
+    terms = load_term_index()
+    for segment in segment_guide(bundled_guide):
+        item = protect(segment.zh, terms)
+        restored = restore(item.text, item)  # an "engine" that copies its input
+        assert restored.ok, segment.id
+        assert number_difference(segment.zh, restored.en) == ([], []), (segment.id, restored.en)
+
+
+def test_a_unit_term_inside_a_quantity_does_not_split_it() -> None:
+    terms = TermIndex([term("人民币", "CNY"), term("5G通信", "5G communication")])
+    assert [s.en for s in protect("国拨经费概算3.6亿元人民币。", terms).spans] == ["CNY 360 million"]
+    assert [s.en for s in protect("面向5G通信的芯片", terms).spans] == ["5G communication"]
