@@ -2,13 +2,15 @@
 
 Checks per segment: no empty translation; no CJK left; numbers equal as multisets (see
 `numbers.py`); every approved term of the source rendered with its approved English or a variant;
-no forbidden rendering; no placeholder left over; target not equal to source. Across segments:
+no forbidden rendering; no placeholder left over; target not equal to source; and house-style
+warnings (stray spaces, a repeated sub-item label, a full stop after a title). Across segments:
 the same source translated differently. Untranslated segments are counted, not checked.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +28,7 @@ from .text import cjk_characters, has_cjk, source_key
 from .tmx import write_atomic
 
 QA_DIR = OUTPUT_DIR / "qa"
+TITLE_FIELDS = ("guide_title", "area_title", "title", "preamble_heading")
 ERROR = "error"
 WARNING = "warning"
 
@@ -130,6 +133,13 @@ def check_segment(segment: Segment, translation: Translation, terms: TermIndex |
                 add(ERROR, "glossary", f"{entry.zh} must be rendered as {entry.en!r}")
             for form in forbidden_used(entry, en):
                 add(ERROR, "forbidden", f"forbidden rendering {form!r} for {entry.zh} (use {entry.en!r})")
+    if en != en.strip() or "  " in en:
+        add(WARNING, "whitespace", "leading, trailing or double spaces")
+    label = segment.label
+    if label and re.match(rf"\s*[(（]?{re.escape(label)}[)）.、]", en):
+        add(WARNING, "label_repeated", f"the label ({label}) is printed by the templates; do not repeat it")
+    if segment.field in TITLE_FIELDS and en.rstrip().endswith("."):
+        add(WARNING, "title_full_stop", "titles and headings have no final full stop")
     if en.strip() == segment.zh.strip() and has_cjk(segment.zh):
         add(WARNING, "same_as_source", "target equals source")
     if translation.provenance == Provenance.MT and translation.note:

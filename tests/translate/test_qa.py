@@ -87,3 +87,17 @@ def test_report_totals_per_direction_and_files(terms: TermIndex, isolated_state:
     html = html_path.read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "<b>2</b>" not in html
     assert (isolated_state / "qa" / "latest.json").exists()
+
+
+def test_house_style_warnings(terms: TermIndex) -> None:
+    title = Segment("1.1:title:0", "1.1", "title", 0, 0, "柔性器件合作研发")
+    found = check_segment(
+        title, tr(title, "Collaborative R&D on flexible devices.", Provenance.REVIEWED), terms
+    )
+    assert [f.check for f in found] == ["title_full_stop"]
+    item = Segment("1.1:content:2", "1.1", "content", 2, 1, "柔性器件制备研究。", label="1")
+    found = check_segment(item, tr(item, "(1) Fabrication of flexible devices.", Provenance.REVIEWED), terms)
+    assert [f.check for f in found] == ["numbers", "label_repeated"]
+    found = check_segment(item, tr(item, "Fabrication of  flexible devices. ", Provenance.REVIEWED), terms)
+    assert [f.check for f in found] == ["whitespace"]
+    assert check_segment(item, tr(item, "Fabrication of flexible devices.", Provenance.REVIEWED), terms) == []
