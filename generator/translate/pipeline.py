@@ -144,13 +144,10 @@ def translate_segments(
             segment = segments[number]
             output = by_key[keys[number]]
             note = "; ".join(output.issues) or None
-            results[segment.id] = Translation(
-                segment.id,
-                output.en or None,
-                Provenance.MT,
-                State.TRANSLATED if output.en else State.INITIAL,
-                note,
-            )
+            if output.en:
+                results[segment.id] = Translation(segment.id, output.en, Provenance.MT, State.TRANSLATED, note)
+            else:  # nothing usable came back: honest about it, and QA counts it as untranslated
+                results[segment.id] = Translation(segment.id, None, Provenance.UNTRANSLATED, State.INITIAL, note)
         mt_count = len(fresh) + mt_cached
         if record and by_key:
             memory.add_mt(

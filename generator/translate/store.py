@@ -144,8 +144,6 @@ class TranslationMemory:
                 pending.append((key, digest, read_tmx(path)))
         with self.db:
             for key in set(known) - set(current):
-                if key.startswith("xliff:"):
-                    continue
                 self.db.execute("DELETE FROM entries WHERE origin = ?", (key,))
                 self.db.execute("DELETE FROM imports WHERE path = ?", (key,))
                 removed.append(key)
@@ -195,17 +193,6 @@ class TranslationMemory:
                 _now(),
             ),
         )
-
-    def add_reviewed(self, zh: str, en: str, segment_id: str | None, note: str, origin: str) -> None:
-        """A translator's reviewed translation (XLIFF import): replaces an earlier one for the same segment."""
-        with self.db:
-            self.db.execute(
-                "DELETE FROM entries WHERE provenance = 'reviewed' AND source_key = ? AND origin = ?"
-                " AND ifnull(segment_id, '') = ?",
-                (source_key(zh), origin, segment_id or ""),
-            )
-            self._insert(zh, en, Provenance.REVIEWED, State.REVIEWED, segment_id, note, origin)
-        self._fuzzy_index = None
 
     def apply_reviewed(self, items: Iterable[tuple[Segment, Translation]], origin: str) -> int:
         """Store translators' reviewed translations as memory entries and segment rows, in one transaction."""
