@@ -80,6 +80,7 @@ def build_model(workdir: Path) -> Path:
         compress=False,
     )
     package = install_package(archive, packages)
+    archive.unlink()  # 300+ MB; the installed folder is what the phases use
     print(
         f"built and installed {read_package(package.path).name} in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -171,6 +172,7 @@ def build_argos_package(
     with zipfile.ZipFile(out_file, "w", zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED) as archive:
         for path in sorted(package_dir.rglob("*")):
             archive.write(path, path.relative_to(work).as_posix())
+    shutil.rmtree(work)
     return out_file
 
 
