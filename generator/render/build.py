@@ -434,6 +434,8 @@ def build(
         from .fonts import document_fonts
 
         document_fonts()  # cut the static CJK fonts once, before any worker needs them
+        load_translations("en")  # and compile stale catalogs once
+        load_translations("zh")
         if jobs <= 1 or len(todo) == 1:
             _init_worker(call)
             for job, input_hash in todo:

@@ -14,6 +14,8 @@ Maintainers refresh them with (from the project root):
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,10 +46,11 @@ def load_translations(lang: str) -> Translations:
         try:
             with po_path.open("rb") as handle:
                 catalog = read_po(handle, locale=BABEL_LOCALES[lang])
-            temporary = mo_path.with_suffix(".mo.tmp")
-            with temporary.open("wb") as handle:
+            # A unique temporary name: several build workers may compile at the same moment.
+            handle_fd, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+            with os.fdopen(handle_fd, "wb") as handle:
                 write_mo(handle, catalog)
-            temporary.replace(mo_path)
+            os.replace(temporary, mo_path)
         except OSError:
             # A read-only install: translate straight from the .po.
             with po_path.open("rb") as handle:
