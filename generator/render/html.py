@@ -79,6 +79,7 @@ def environment() -> Environment:
         label=_label,
         t=gettext_pair,
         type_label=_type_label,
+        bookmark=_bookmark,
         money_compact=money_compact,
         money_full=money_full,
         number=number,
@@ -116,6 +117,16 @@ def _label(context: Context, msgid: str, **values: Any) -> Markup:
             '<span class="zh" lang="zh-CN">{}</span>' + separator + '<span class="en">{}</span>'
         ).format(pair.zh, pair.en)
     return Markup(escape(pair.zh if lang == "zh" else pair.en))
+
+
+def _bookmark(para: Para, lang: str) -> str:
+    """A short plain-text PDF bookmark: no long flags, but untranslated still says so."""
+    if lang == "zh":
+        return para.zh
+    english = para.en
+    if lang == "bilingual":
+        return para.zh + (f" · {english}" if english else "")
+    return english if english else f"{para.zh} [untranslated]"
 
 
 def _type_label(direction: DirectionContext) -> Pair:
