@@ -360,6 +360,9 @@ def write_index(out: Path, records: dict[str, FileRecord], call: CallContext) ->
             if key not in columns:
                 columns.append(key)
             direction_rows.setdefault(record.direction, {}).setdefault(key, []).append(record)
+    format_order = {fmt: index for index, fmt in enumerate(FORMATS)}
+    for group in [*whole_rows.values(), *(f for row in direction_rows.values() for f in row.values())]:
+        group.sort(key=lambda record: format_order.get(record.format, 9))
     order = {kind: index for index, kind in enumerate(KINDS)}
     columns.sort(key=lambda key: (order.get(key[0], 9), ["en", "bilingual", "zh"].index(key[1])))
     known = [d.id for d in call.directions]

@@ -159,3 +159,11 @@ def test_unknown_kind_or_language_is_a_render_error(call):
         render_html("poster", "en", call, "1.1")
     with pytest.raises(RenderError):
         render_html("briefing", "zh", call, "1.1")
+
+
+def test_bilingual_english_column_flags_without_repeating_the_chinese(call):
+    root = lxml.html.document_fromstring(render_html("call", "bilingual", call, "1.1").html)
+    cells = [td.text_content() for td in root.xpath("//table[contains(@class,'parallel')]//td[@class='en']")]
+    item = next(cell for cell in cells if "Study of electrode structures" in cell)
+    assert "[untranslated]" in item
+    assert "印刷制备" not in item
