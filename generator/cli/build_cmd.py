@@ -42,7 +42,9 @@ def register(app: typer.Typer) -> None:
                 "--lang", "-l", help="en, bilingual or zh (repeatable or comma-separated); default all."
             ),
         ] = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+        out: Annotated[
+            Path | None, typer.Option("--out", "-o", help="Output folder (default: the project's output/).")
+        ] = None,
         jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
         guide: Annotated[
             Path | None, typer.Option("--guide", help="Guide text file (default: the bundled guide).")
@@ -51,6 +53,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build the documents (PDF, DOCX, HTML), an index.html and an index.json manifest."""
         with reported_errors():
+            from ..paths import OUTPUT_DIR
             from ..render.build import FORMATS, KINDS, build
             from .common import guide_path_or_bundled
 
@@ -98,7 +101,7 @@ def register(app: typer.Typer) -> None:
 
                 report = build(
                     loaded,
-                    out,
+                    out if out is not None else OUTPUT_DIR,
                     kinds=kinds,
                     langs=langs,
                     formats=formats,

@@ -41,6 +41,8 @@ MARGIN_LEFT_MM = 22
 MARGIN_RIGHT_MM = 20
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
 _SPACE = re.compile(r"\s+")
+# Characters XML 1.0 forbids; a stray form feed from PDF extraction must not break the DOCX.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,7 @@ class _Writer:
         return RunStyle(bold, italic, color, highlight, underline, size)
 
     def _run(self, paragraph: Paragraph, text: str, style: RunStyle) -> None:
-        text = _SPACE.sub(" ", text)
+        text = _SPACE.sub(" ", _NOT_XML.sub("", text))
         if not text:
             return
         if not paragraph.runs and not paragraph.text:

@@ -105,3 +105,9 @@ def test_untranslated_and_hostile_text_survive_literally(call_en):
     assert "[Untranslated — Chinese original]" in text
     cells = "\n".join(c.text for t in call_en.tables for row in t.rows for c in row.cells)
     assert HOSTILE_IMG in text + cells and HOSTILE_TEMPLATE in text + cells
+
+
+def test_control_characters_do_not_break_the_docx():
+    html = "<html><head><title>t</title></head><body><p>a\x0cb\x1fc 中文</p></body></html>"
+    data = html_to_docx(html, meta_from_html(html, "en", CREATED))
+    assert docx.Document(io.BytesIO(data)).paragraphs[-1].text == "abc 中文"
