@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-EOS_BIAS = 72.0
 NUM_HYPOTHESES = 4
 REPEATS = 4
 
@@ -50,7 +50,7 @@ def build_model(workdir: Path) -> Path:
 
     packages = workdir / "argos"
     installed = packages / "bench-opus-size-zh-en"
-    if (installed / "model" / "model.bin").is_file():
+    if (installed / "model" / "model.bin").is_file() and (packages / "calibration.json").is_file():
         return installed
     lines = [
         line.strip()
@@ -59,28 +59,60 @@ def build_model(workdir: Path) -> Path:
         .splitlines()
         if line.strip()
     ]
-    english = []
-    for path in sorted((ROOT / "glossary" / "memory" / "work").glob("*.json")):
-        english += [item["en"] for item in json.loads(path.read_text(encoding="utf-8")) if item.get("en")]
-    if not english:
-        english = ["The project shall be led by an enterprise.", "Develop key technologies."] * 50
+    # Fixed English lines (not the translators' changing files) keep the vocabulary, and so the random
+    # model's outputs, the same from run to run.
+    english = [
+        "The project shall be led by an enterprise.",
+        "The ratio of matching funds to national funding shall be no less than 3:1.",
+        "A manufacturing enterprise must take part in the project.",
+        "Develop key technologies for flexible perovskite solar cells and integrated storage devices.",
+        "Produce a product prototype with an area of > 1000 cm² and complete pilot batch production.",
+        "Investigate the mechanism of charge transfer and establish a multiphysics coupling model.",
+        "Apply for ≥ 5 invention patents and publish at least 5 high-level papers jointly.",
+        "Carry out collaborative research on carbon capture, utilization and storage.",
+    ] * 40
+    # Random weights give random output lengths: search the end-of-sentence bias that makes the
+    # greedy outputs of a sample of guide sentences about as long as their sources (1–1.5×).
+    import ctranslate2
+    import sentencepiece
+
+    sample = [line for line in lines if 20 <= len(line) <= 120][:24]
+    low, high = 30.0, 120.0
     started = time.perf_counter()
-    archive = build_argos_package(
-        workdir / "bench-opus-size-zh-en.argosmodel",
-        lines + english,
-        name="bench-opus-size-zh-en",
-        vocab_size=8000,
-        layers=6,
-        d_model=512,
-        heads=8,
-        ffn=2048,
-        eos_bias=EOS_BIAS,
-        projection_scale=1.0,
-        vocabulary_size=32000,
-        compress=False,
+    for _ in range(6):
+        bias = (low + high) / 2
+        shutil.rmtree(packages, ignore_errors=True)
+        archive = build_argos_package(
+            workdir / "bench-opus-size-zh-en.argosmodel",
+            lines + english,
+            name="bench-opus-size-zh-en",
+            vocab_size=8000,
+            layers=6,
+            d_model=512,
+            heads=8,
+            ffn=2048,
+            eos_bias=bias,
+            projection_scale=1.0,
+            vocabulary_size=32000,
+            compress=False,
+        )
+        package = install_package(archive, packages)
+        archive.unlink()  # 300+ MB; the installed folder is what the phases use
+        tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+        sources = [tokenizer.encode(line, out_type=str) for line in sample]
+        translator = ctranslate2.Translator(str(package.model_dir), device="cpu")
+        outputs = translator.translate_batch(sources, beam_size=1, max_decoding_length=256)
+        ratio = sum(len(o.hypotheses[0]) for o in outputs) / sum(len(t) for t in sources)
+        print(f"eos bias {bias:.1f}: output/source length {ratio:.2f}", file=sys.stderr)
+        if ratio > 1.5:
+            low = bias
+        elif ratio < 1.0:
+            high = bias
+        else:
+            break
+    (packages / "calibration.json").write_text(
+        json.dumps({"eos_bias": bias, "length_ratio": ratio}), encoding="utf-8"
     )
-    package = install_package(archive, packages)
-    archive.unlink()  # 300+ MB; the installed folder is what the phases use
     print(
         f"built and installed {read_package(package.path).name} in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
@@ -113,7 +145,7 @@ def phase_raw(package_dir: Path, texts: list[str]) -> dict[str, float]:
 
     from generator.translate.engine import CTranslate2Engine
     from generator.translate.models import read_package
-    from generator.translate.mt import mt_sentences
+    from generator.translate.mt import _suppressed_forms, mt_sentences
     from generator.translate.protect import protect
     from generator.translate.termbase import load_term_index
 
@@ -121,6 +153,8 @@ def phase_raw(package_dir: Path, texts: list[str]) -> dict[str, float]:
     engine = CTranslate2Engine(read_package(package_dir))
     sentences = list(dict.fromkeys(protect(s, terms).text for text in texts for s in mt_sentences(text)))
     tokens = [engine.encode(sentence) for sentence in sentences]
+    # The forbidden renderings that `translate_texts` suppresses, so that both decode the same way.
+    suppress = engine._suppressed(_suppressed_forms([s for text in texts for s in mt_sentences(text)], terms))
     translator: ctranslate2.Translator = engine.translator
     warm = [engine.encode(protect("预热：钙钛矿太阳能电池效率≥20%。", terms).text)]
     translator.translate_batch(
@@ -139,6 +173,7 @@ def phase_raw(package_dir: Path, texts: list[str]) -> dict[str, float]:
             replace_unknowns=True,
             max_decoding_length=256,
             length_penalty=0.2,
+            suppress_sequences=suppress,
         )
         times.append(time.perf_counter() - started)
     return {
@@ -300,6 +335,7 @@ def main() -> None:
     n = len(texts)
     summary = {
         "model": "random weights, 6+6 layers, d_model 512, 8 heads, FFN 2048, vocabulary 32,000, beam 4",
+        "calibration": json.loads((package_dir.parent / "calibration.json").read_text(encoding="utf-8")),
         "segments_compared": n,
         "ours_segments_per_second": n / ours["seconds"],
         "naive_segments_per_second": n / naive["seconds"],
