@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -45,7 +46,9 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", "-o", help="Output folder (default: the project's output/).")
         ] = None,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+        jobs: Annotated[
+            int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")
+        ] = None,
         guide: Annotated[
             Path | None, typer.Option("--guide", help="Guide text file (default: the bundled guide).")
         ] = None,
@@ -106,7 +109,7 @@ def register(app: typer.Typer) -> None:
                     langs=langs,
                     formats=formats,
                     direction_ids=_split(direction, ()) or None,
-                    jobs=jobs,
+                    jobs=jobs if jobs is not None else (os.cpu_count() or 1),
                     force=force,
                     progress=on_done,
                     on_start=on_start,

@@ -247,6 +247,15 @@ def _fit_briefing(job: Job, call: CallContext) -> tuple[HtmlDocument, Any]:
 
 def render_job(job: Job, call: CallContext, out: Path, input_hash: str) -> list[FileRecord]:
     """Render one document in its formats and write the files atomically."""
+    try:
+        return _render_job(job, call, out, input_hash)
+    except RenderError:
+        raise
+    except Exception as error:  # a library failure names the document instead of a traceback
+        raise RenderError(f"{job.stem}: {type(error).__name__}: {error}") from error
+
+
+def _render_job(job: Job, call: CallContext, out: Path, input_hash: str) -> list[FileRecord]:
     from .docx import html_to_docx, meta_from_html
     from .pdf import layout_pdf
 

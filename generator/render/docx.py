@@ -218,11 +218,16 @@ def _page_setup(document: Document, meta: DocxMeta) -> None:
             footer.add_run(meta.page_after)
 
 
+def _property(text: str, limit: int = 255) -> str:
+    """Core properties hold at most 255 characters (python-docx enforces it)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,") + "…"
+
+
 def _core_properties(document: Document, meta: DocxMeta) -> None:
     core = document.core_properties
-    core.title = meta.title
-    core.subject = meta.subject
-    core.keywords = meta.keywords
+    core.title = _property(meta.title)
+    core.subject = _property(meta.subject)
+    core.keywords = _property(meta.keywords)
     core.author = "callpack"
     core.last_modified_by = "callpack"
     core.language = "zh-CN" if meta.lang == "zh" else "en-GB"

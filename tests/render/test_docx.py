@@ -111,3 +111,14 @@ def test_control_characters_do_not_break_the_docx():
     html = "<html><head><title>t</title></head><body><p>a\x0cb\x1fc 中文</p></body></html>"
     data = html_to_docx(html, meta_from_html(html, "en", CREATED))
     assert docx.Document(io.BytesIO(data)).paragraphs[-1].text == "abc 中文"
+
+
+def test_long_properties_are_shortened_not_fatal(call):
+    html = render_html("whole", "en", call)
+    meta = meta_from_html(html.html, "en", CREATED)
+    long = meta.__class__(
+        **{**meta.__dict__, "keywords": ", ".join(["Carbon capture, utilization and storage"] * 12)}
+    )
+    document = docx.Document(io.BytesIO(html_to_docx(html.html, long)))
+    assert len(document.core_properties.keywords) == 255
+    assert document.core_properties.keywords.endswith("…")
