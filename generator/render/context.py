@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
@@ -221,6 +221,35 @@ def _part(segment: Segment, translation: Translation | None) -> Part:
     return Part(kind, translation.en.strip(), segment.zh, provenance.value)
 
 
+# Words that keep their capital at the start of a clause.
+_PROPER_WORDS = frozenset(
+    "China Chinese English Europe European Asia Asian Hong Macao Taiwan Python Java JavaScript Rust Go "
+    "Newmark Transformer Stellite Spark Micro Ministry".split()
+)
+_CAPITALIZED_WORD = re.compile(r"([A-Z])([a-z]+)\b")
+
+
+def clause_case(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    """Fix the case where segments meet: a clause after ';' goes on in lower case, a sentence starts upper.
+
+    Segments split at '；' are translated one by one and may each start with a capital, but the
+    templates join them into one English sentence.
+    """
+    fixed = []
+    previous = ""
+    for part in parts:
+        text = part.text
+        if part.kind is not PartKind.UNTRANSLATED and text:
+            word = _CAPITALIZED_WORD.match(text)
+            if previous.endswith(";") and word and text.split()[0].strip(",:") not in _PROPER_WORDS:
+                text = text[0].lower() + text[1:]
+            elif (not previous or previous.endswith((".", "!", "?"))) and text[0].islower():
+                text = text[0].upper() + text[1:]
+        fixed.append(replace(part, text=text) if text != part.text else part)
+        previous = text.rstrip()
+    return tuple(fixed)
+
+
 class _Index:
     def __init__(self, segments: list[Segment], translations: Mapping[str, Translation]) -> None:
         self.by_field: dict[tuple[str, str], list[Segment]] = defaultdict(list)
@@ -234,7 +263,7 @@ class _Index:
             grouped[segment.paragraph].append(segment)
         result = []
         for index, paragraph in enumerate(source):
-            parts = tuple(_part(s, self.translations.get(s.id)) for s in grouped.get(index, []))
+            parts = clause_case(tuple(_part(s, self.translations.get(s.id)) for s in grouped.get(index, [])))
             result.append(Para(zh=paragraph.text, parts=parts, label=paragraph.label))
         return tuple(result)
 

@@ -81,3 +81,15 @@ def test_catalogs_translate_fixed_labels():
     assert gettext_pair("Assessment indicators").zh == "考核指标"
     pair = gettext_pair("Matching funds to national funding at least %(ratio)s", ratio="3:1")
     assert pair.en.endswith("3:1") and pair.zh == "配套经费与国拨经费的比例不低于3:1"
+
+
+def test_clause_case_joins_semicolon_clauses_into_one_sentence() -> None:
+    from generator.render.context import Part, PartKind, clause_case
+
+    def part(text: str) -> Part:
+        return Part(PartKind.FINAL, text, "中", "reviewed")
+
+    fixed = clause_case(
+        (part("develop catalysts;"), part("Develop reactors;"), part("China leads;"), part("RISC-V cores."), part("then test."))
+    )
+    assert [p.text for p in fixed] == ["Develop catalysts;", "develop reactors;", "China leads;", "RISC-V cores.", "Then test."]
