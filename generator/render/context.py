@@ -223,8 +223,7 @@ def _part(segment: Segment, translation: Translation | None) -> Part:
 
 # Words that keep their capital at the start of a clause.
 _PROPER_WORDS = frozenset(
-    "China Chinese English Europe European Asia Asian Hong Macao Taiwan Python Java JavaScript Rust Go "
-    "Newmark Transformer Stellite Spark Micro Ministry".split()
+    ["China", "Chinese", "English", "Europe", "European", "Asia", "Asian", "Hong", "Macao", "Taiwan", "Python", "Java", "JavaScript", "Rust", "Go", "Newmark", "Transformer", "Stellite", "Spark", "Micro", "Ministry"]
 )
 _CAPITALIZED_WORD = re.compile(r"([A-Z])([a-z]+)\b")
 
