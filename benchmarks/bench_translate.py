@@ -252,12 +252,16 @@ def phase_naive(package_dir: Path, texts: list[str]) -> dict[str, float]:
     }
 
 
-def phase_pipeline(package_dir: Path) -> dict[str, float]:
+def phase_pipeline(package_dir: Path, area: str) -> dict[str, float]:
+    from generator.parse import load_bundled_guide
     from generator.translate.engine import CTranslate2Engine
     from generator.translate.models import read_package
     from generator.translate.pipeline import translate_guide
     from generator.translate.termbase import load_term_index
 
+    directions = (
+        None if area == "all" else [d.id for d in load_bundled_guide().directions if d.area_id == area]
+    )
     terms = load_term_index()
     engine = CTranslate2Engine(read_package(package_dir))
     engine.translate(["预热。"])  # warm-up, as in the other phases
@@ -265,10 +269,14 @@ def phase_pipeline(package_dir: Path) -> dict[str, float]:
         memory = Path(state) / "memory.sqlite"
         started = time.perf_counter()
         # An empty reviewed memory, so the first run measures MT on every segment patterns do not cover.
-        first = translate_guide(engine=engine, memory_path=memory, memory_dir=Path(state), terms=terms)
+        first = translate_guide(
+            engine=engine, memory_path=memory, memory_dir=Path(state), terms=terms, directions=directions
+        )
         first_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        second = translate_guide(engine=engine, memory_path=memory, memory_dir=Path(state), terms=terms)
+        second = translate_guide(
+            engine=engine, memory_path=memory, memory_dir=Path(state), terms=terms, directions=directions
+        )
         second_seconds = time.perf_counter() - started
     return {
         "segments": len(first.segments),
@@ -280,7 +288,7 @@ def phase_pipeline(package_dir: Path) -> dict[str, float]:
     }
 
 
-def run_phase(name: str, package_dir: Path, texts_file: Path) -> dict[str, float]:
+def run_phase(name: str, package_dir: Path, texts_file: Path, pipeline_area: str = "1") -> dict[str, float]:
     completed = subprocess.run(
         [
             sys.executable,
@@ -320,7 +328,7 @@ def main() -> None:
         texts = json.loads(args.texts.read_text(encoding="utf-8"))
         phases = {"raw": phase_raw, "ours": phase_ours, "naive": phase_naive}
         result = (
-            phase_pipeline(args.package)
+            phase_pipeline(args.package, args.pipeline_area)
             if args.phase == "pipeline"
             else phases[args.phase](args.package, texts)
         )
@@ -342,7 +350,7 @@ def main() -> None:
                 results[name] = result
     if not args.no_pipeline:
         print("pipeline …", file=sys.stderr)
-        results["pipeline"] = run_phase("pipeline", package_dir, texts_file)
+        results["pipeline"] = run_phase("pipeline", package_dir, texts_file, args.pipeline_area)
     raw, ours, naive = results["raw"], results["ours"], results["naive"]
     n = len(texts)
     summary = {

@@ -145,9 +145,13 @@ def translate_segments(
             output = by_key[keys[number]]
             note = "; ".join(output.issues) or None
             if output.en:
-                results[segment.id] = Translation(segment.id, output.en, Provenance.MT, State.TRANSLATED, note)
+                results[segment.id] = Translation(
+                    segment.id, output.en, Provenance.MT, State.TRANSLATED, note
+                )
             else:  # nothing usable came back: honest about it, and QA counts it as untranslated
-                results[segment.id] = Translation(segment.id, None, Provenance.UNTRANSLATED, State.INITIAL, note)
+                results[segment.id] = Translation(
+                    segment.id, None, Provenance.UNTRANSLATED, State.INITIAL, note
+                )
         mt_count = len(fresh) + mt_cached
         if record and by_key:
             memory.add_mt(
