@@ -299,6 +299,8 @@ def run_phase(name: str, package_dir: Path, texts_file: Path, pipeline_area: str
             str(package_dir),
             "--texts",
             str(texts_file),
+            "--pipeline-area",
+            pipeline_area,
         ],
         check=True,
         capture_output=True,
@@ -316,6 +318,11 @@ def main() -> None:
         "--segments", type=int, default=120, help="MT segments for the naive/ours/raw comparison"
     )
     parser.add_argument("--no-pipeline", action="store_true", help="skip the whole-guide pipeline runs")
+    parser.add_argument(
+        "--pipeline-area",
+        default="1",
+        help="area whose directions the pipeline runs translate ('all': whole guide)",
+    )
     parser.add_argument(
         "--rounds", type=int, default=3, help="interleaved rounds; the fastest run of each phase counts"
     )
