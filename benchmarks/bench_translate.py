@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 NUM_HYPOTHESES = 4
-REPEATS = 4
+REPEATS = 2
 
 
 def peak_mib() -> float:
