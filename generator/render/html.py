@@ -194,7 +194,7 @@ def render_html(
             doc_title=title_text,
             doc_subject=subject,
             doc_keywords=keywords,
-            running_title=_truncate(title_text if direction is None else f"{direction.id} · {subject}", 72),
+            running_title=_truncate(title_text if direction is None else subject, 72),
             stylesheet=Markup(stylesheet),
             gettext=translations.gettext,
             ngettext=translations.ngettext,
