@@ -55,7 +55,15 @@ def _run_build(out: Path, jobs: int, extra: list[str] | None = None) -> dict[str
         raise SystemExit(f"build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     rss_line = [line for line in result.stderr.splitlines() if line.startswith("@@rss")][-1]
     _tag, self_kb, kids_kb = rss_line.split()
-    return {"seconds": elapsed, "peak_rss_mb": int(self_kb) / 1024, "peak_worker_rss_mb": int(kids_kb) / 1024}
+    # "N documents built (M files), K up to date": a no-op run must report 0 built.
+    summary = [line for line in result.stdout.splitlines() if "documents built" in line]
+    built = int(summary[-1].split()[0]) if summary else -1
+    return {
+        "seconds": elapsed,
+        "documents_built": built,
+        "peak_rss_mb": int(self_kb) / 1024,
+        "peak_worker_rss_mb": int(kids_kb) / 1024,
+    }
 
 
 def _spin(n: int) -> float:
