@@ -223,7 +223,29 @@ def _part(segment: Segment, translation: Translation | None) -> Part:
 
 # Words that keep their capital at the start of a clause.
 _PROPER_WORDS = frozenset(
-    ["China", "Chinese", "English", "Europe", "European", "Asia", "Asian", "Hong", "Macao", "Taiwan", "Python", "Java", "JavaScript", "Rust", "Go", "Newmark", "Transformer", "Stellite", "Spark", "Micro", "Ministry"]
+    [
+        "China",
+        "Chinese",
+        "English",
+        "Europe",
+        "European",
+        "Asia",
+        "Asian",
+        "Hong",
+        "Macao",
+        "Taiwan",
+        "Python",
+        "Java",
+        "JavaScript",
+        "Rust",
+        "Go",
+        "Newmark",
+        "Transformer",
+        "Stellite",
+        "Spark",
+        "Micro",
+        "Ministry",
+    ]
 )
 _CAPITALIZED_WORD = re.compile(r"([A-Z])([a-z]+)\b")
 
@@ -294,7 +316,8 @@ _EN_COMPARATOR = (
 )
 _EN_UNIT = (
     r"(?:%|‰|°C|℃|"
-    r"(?:[kMGTmµμnp]?(?:Wh|Ah|W|V|A|Hz|Pa|J|g|m|s|t|L|Ω|F|bps|eV|b|B))(?:[/·][A-Za-z0-9²³]+)*[²³]?(?![A-Za-z])"
+    r"(?:ppm|ppb|sccm|rpm|dB|min|mol|(?:[kMGTmµμnpcd]?(?:Wh|Ah|W|V|A|Hz|Pa|J|N|g|m|s|h|t|L|K|Ω|F|bps|eV|b|B|lm|lx)))"
+    r"(?:[/·][A-Za-z0-9²³]+)*[²³]?(?![A-Za-z])"
     r"|(?:hours?|days?|months?|years?|times|cycles|pieces|items|sets|papers|patents|standards|people|"
     r"persons|units|sites|enterprises|tons|tonnes|kilometres|kilometers|meters|metres|"
     r"square (?:meters|metres|centimetres|centimeters)|mu|hectares|yuan|cm²|mm|nm|km)\b)"

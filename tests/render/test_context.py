@@ -43,6 +43,14 @@ def test_numbers_with_units_from_english_and_chinese():
     )
     assert numbers_with_units("CO₂单程转化率≥50%，运行1000h以上，样机1台", "zh") == ("≥50%", "1000h", "1台")
     assert numbers_with_units("Develop new processes.", "en") == ()
+    assert numbers_with_units(
+        "peel strength ⩾ 7 N/cm; durability ⩾ 5000 h, Cl⁻ ⩽ 20 ppm, leak ⩽ 0.5 sccm", "en"
+    ) == (
+        "⩾ 7 N/cm",
+        "⩾ 5000 h",
+        "⩽ 20 ppm",
+        "⩽ 0.5 sccm",
+    )
 
 
 def test_indicator_rows_take_values_from_english_when_present(call):
@@ -90,6 +98,18 @@ def test_clause_case_joins_semicolon_clauses_into_one_sentence() -> None:
         return Part(PartKind.FINAL, text, "中", "reviewed")
 
     fixed = clause_case(
-        (part("develop catalysts;"), part("Develop reactors;"), part("China leads;"), part("RISC-V cores."), part("then test."))
+        (
+            part("develop catalysts;"),
+            part("Develop reactors;"),
+            part("China leads;"),
+            part("RISC-V cores."),
+            part("then test."),
+        )
     )
-    assert [p.text for p in fixed] == ["Develop catalysts;", "develop reactors;", "China leads;", "RISC-V cores.", "Then test."]
+    assert [p.text for p in fixed] == [
+        "Develop catalysts;",
+        "develop reactors;",
+        "China leads;",
+        "RISC-V cores.",
+        "Then test.",
+    ]
