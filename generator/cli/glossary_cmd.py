@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ..errors import CallpackError, GlossaryError
+from ..fileio import write_atomic
 from ..glossary.review import ImportReport
 from ..model import Guide
 from ..paths import OUTPUT_DIR, TERMS_DIR
@@ -168,14 +169,14 @@ def import_command(
     """Import a reviewed file: report added / changed / deleted-in-file / conflicts, then apply."""
     with reported_errors():
         from ..glossary.review import apply_import, plan_import, read_review_file
-        from ..glossary.termbase import atomic_write_text, load_termbase
+        from ..glossary.termbase import load_termbase
 
         termbase = load_termbase(terms)
         report = plan_import(termbase, read_review_file(file))
         _print_import_report(report)
         if report.errors:
             if json_path is not None:
-                atomic_write_text(
+                write_atomic(
                     json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
                 )
             err_console.print(
@@ -196,7 +197,7 @@ def import_command(
                 f"[yellow]{len(report.conflicts)} conflict(s) not applied[/]: resolve them in the termbase."
             )
         if json_path is not None:
-            atomic_write_text(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
+            write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
 
 
 def _print_import_report(report: ImportReport) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
-from .termbase import Status, Termbase, TermEntry, atomic_write_text, read_termbase
+from ..fileio import write_atomic
+from .termbase import Status, Termbase, TermEntry, read_termbase
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEPARATORS = r"[\s\-\u2010\u2011\u2012\u2013\u2014/]+"
@@ -326,6 +327,6 @@ def write_reports(report: CheckReport, folder: Path) -> tuple[Path, Path]:
     """Write `glossary-check.json` and `glossary-check.md` into `folder` (atomically)."""
     json_path = folder / "glossary-check.json"
     md_path = folder / "glossary-check.md"
-    atomic_write_text(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
-    atomic_write_text(md_path, render_markdown(report))
+    write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
+    write_atomic(md_path, render_markdown(report))
     return json_path, md_path

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import GlossaryError
+from ..fileio import write_atomic
 from .review import ReviewFile, ReviewRow
 from .termbase import (
     HEADER,
     TermEntry,
-    atomic_write_text,
     entry_from_fields,
     iter_csv_records,
     read_text,
@@ -23,7 +23,7 @@ EXTRA_COLUMNS = ("file", "comment")
 
 def export_csv(entries: Iterable[TermEntry], path: Path) -> None:
     """All entries in one UTF-8 CSV (header `zh,en,status,…`), sorted by zh."""
-    atomic_write_text(path, render_term_file(entries))
+    write_atomic(path, render_term_file(entries))
 
 
 def read_csv(path: Path) -> ReviewFile:

@@ -20,8 +20,6 @@ document with a DOCTYPE is refused.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import GlossaryError
+from ..fileio import write_atomic
 from .review import ReviewFile, ReviewRow
 from .sources import Context
 from .termbase import LIST_SEPARATOR, Status, TermEntry, entry_from_fields
@@ -211,15 +210,7 @@ def export_tbx(
     if problems:  # a bug in build_tbx, never the user's input
         raise GlossaryError("exported TBX does not validate: " + problems[0], path)
     data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
 
 
 def safe_parser() -> etree.XMLParser:

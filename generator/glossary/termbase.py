@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from ..errors import GlossaryError
+from ..fileio import write_atomic
 from ..paths import TERMS_DIR
 
 HEADER: tuple[str, ...] = (
@@ -416,19 +415,6 @@ def render_term_file(entries: Iterable[TermEntry]) -> str:
     return buffer.getvalue()
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to a temporary file next to `path`, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
 def write_termbase(
     entries: Iterable[TermEntry], folder: Path, files: Iterable[str] = (), default_file: str = DEFAULT_FILE
 ) -> list[Path]:
@@ -449,5 +435,5 @@ def write_termbase(
             continue
         staged.append((path, text))
     for path, text in staged:
-        atomic_write_text(path, text)
+        write_atomic(path, text)
     return [path for path, _ in staged]

@@ -6,8 +6,6 @@ up to three contexts from the guide (Chinese sentence, direction id, current Eng
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -19,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import GlossaryError
+from ..fileio import atomic_path
 from .review import ReviewFile, ReviewRow
 from .sources import Context
 from .termbase import HEADER, PARTS_OF_SPEECH, Status, TermEntry, entry_from_fields
@@ -123,15 +122,8 @@ def _add_list_validation(
 
 
 def _save_atomically(workbook: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temp_name)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
 
 
 def _cell_text(value: object) -> str:

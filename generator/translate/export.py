@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..fileio import write_atomic
 from ..model import Guide
 from ..segments import Segment, Translation
-from .tmx import write_atomic
 
 
 def _segment_dict(segment: Segment, translation: Translation) -> dict[str, Any]:

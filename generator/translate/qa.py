@@ -19,13 +19,13 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from ..fileio import write_atomic
 from ..paths import OUTPUT_DIR
 from ..segments import Provenance, Segment, Translation
 from .numbers import number_difference
 from .protect import PLACEHOLDER_RE
 from .termbase import TermIndex, forbidden_used, is_approved, term_followed
 from .text import cjk_characters, has_cjk, source_key
-from .tmx import write_atomic
 
 QA_DIR = OUTPUT_DIR / "qa"
 TITLE_FIELDS = ("guide_title", "area_title", "title", "preamble_heading")

@@ -7,8 +7,6 @@ Each `<tu>` carries `<prop type="x-segment-id">` (the segment it was reviewed fo
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import TranslationError
+from ..fileio import write_atomic
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SOURCE_LANG = "zh-CN"
@@ -112,19 +111,6 @@ def tmx_bytes(units: Iterable[TmxUnit]) -> bytes:
             tuv.set(XML_LANG, lang)
             etree.SubElement(tuv, "seg").text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix="." + path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write_tmx(path: Path, units: Iterable[TmxUnit]) -> None:

@@ -16,11 +16,11 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import TranslationError
+from ..fileio import write_atomic
 from ..segments import Provenance, Segment, State, Translation
 from .numbers import number_difference
 from .store import FuzzyMatch, TranslationMemory
 from .text import has_cjk, source_key
-from .tmx import write_atomic
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 _X = "{" + NS + "}"
