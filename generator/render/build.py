@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError
+from ..fileio import write_atomic
 from ..model import Guide
 from ..paths import TEMPLATES_DIR
 from .context import CallContext, build_call_context
@@ -76,21 +76,6 @@ class BuildReport:
 
 
 # --- file writing ------------------------------------------------------------------------------
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -268,7 +253,7 @@ def _render_job(job: Job, call: CallContext, out: Path, input_hash: str) -> list
 
     def record(fmt: str, data: bytes, pages: int | None = None) -> None:
         relative = job.path(fmt)
-        atomic_write(out / relative, data)
+        write_atomic(out / relative, data)
         records.append(
             FileRecord(
                 path=relative,
@@ -343,7 +328,7 @@ def write_manifest(out: Path, records: dict[str, FileRecord], call: CallContext)
         "files": files,
     }
     data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-    atomic_write(out / MANIFEST_NAME, data + b"\n")
+    write_atomic(out / MANIFEST_NAME, data + b"\n")
 
 
 def _sort_key(path: str) -> tuple[Any, ...]:
@@ -394,7 +379,7 @@ def write_index(out: Path, records: dict[str, FileRecord], call: CallContext) ->
             ngettext=translations.ngettext,
         )
     )
-    atomic_write(out / INDEX_NAME, html.encode("utf-8"))
+    write_atomic(out / INDEX_NAME, html.encode("utf-8"))
 
 
 # --- the build -----------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ Noto Sans SC lacks a few symbols (subscript digits, some arrows); DejaVu Sans co
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..errors import RenderError
+from ..fileio import atomic_path
 from ..paths import STATE_DIR
 
 CJK_FAMILY = "Callpack Noto Sans SC"
@@ -56,15 +56,8 @@ def _instance(variable: Path, weight: int, target: Path) -> None:
 
     font = TTFont(variable)
     static = instancer.instantiateVariableFont(font, {"wght": weight}, updateFontNames=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".ttf.tmp")
-    os.close(handle)
-    try:
+    with atomic_path(target, suffix=".ttf.tmp") as temporary:
         static.save(temporary)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 @cache

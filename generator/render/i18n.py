@@ -14,8 +14,6 @@ Maintainers refresh them with (from the project root):
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +27,7 @@ from babel.support import Translations
 from markupsafe import Markup, escape
 
 from ..errors import RenderError
+from ..fileio import atomic_path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOCUMENT_LANGUAGES = ("en", "zh")
@@ -47,10 +46,8 @@ def load_translations(lang: str) -> Translations:
             with po_path.open("rb") as handle:
                 catalog = read_po(handle, locale=BABEL_LOCALES[lang])
             # A unique temporary name: several build workers may compile at the same moment.
-            handle_fd, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
-            with os.fdopen(handle_fd, "wb") as handle:
+            with atomic_path(mo_path, suffix=".mo.tmp") as temporary, temporary.open("wb") as handle:
                 write_mo(handle, catalog)
-            os.replace(temporary, mo_path)
         except OSError:
             # A read-only install: translate straight from the .po.
             with po_path.open("rb") as handle:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from generator.errors import RenderError
-from generator.render.build import atomic_write, build, plan_jobs
+from generator.render.build import build, plan_jobs
 from generator.render.context import build_call_context
 from generator.segments import Provenance, State, Translation
 
@@ -70,20 +69,6 @@ def test_bad_choices_are_render_errors(call):
         plan_jobs(call, ["briefing"], ["zh"], ["pdf"])
     with pytest.raises(RenderError, match="unknown kind"):
         plan_jobs(call, ["poster"], ["en"], ["pdf"])
-
-
-def test_atomic_write_leaves_old_file_on_failure(tmp_path, monkeypatch):
-    target = tmp_path / "a.txt"
-    atomic_write(target, b"old")
-
-    def broken_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        atomic_write(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
 def test_cli_reports_a_bad_direction_in_one_line():
