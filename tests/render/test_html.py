@@ -88,6 +88,9 @@ def test_chinese_call_pack_uses_the_zh_catalog(call):
     for expected in ("研究内容", "考核指标", "关键词", "3.6亿元", "2026年11月25日", "共性关键技术类"):
         assert expected in text, expected
     assert "Research content" not in text
+    # The Chinese pack is the original, typeset: it must not call itself a translation.
+    assert "非官方译本" not in text and "以正式发布的指南文本为准" in text
+    assert "非官方译本" in lxml.html.document_fromstring(render_html("call", "bilingual", call, "1.1").html).text_content()
 
 
 def test_agreement_has_every_clause_and_marked_blanks(call):
