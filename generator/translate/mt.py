@@ -10,7 +10,7 @@ that remains instead of hiding it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..segments import split_sentences
@@ -116,6 +116,32 @@ def _suppressed_forms(sentences: Sequence[str], terms: TermIndex | None) -> list
     return forms
 
 
+def _decode_batches(
+    sources: dict[str, list[str]],
+    protected: dict[str, ProtectedText],
+    engine: Engine,
+    terms: TermIndex | None,
+    num_hypotheses: int,
+    *,
+    inline: bool = False,
+) -> Iterator[dict[str, _Choice]]:
+    """Decode each distinct input once, longest first so batches hold sentences of similar length.
+
+    `sources` maps a model input to the sentences it stands for; yields each batch's choice per sentence.
+    """
+    inputs = sorted(sources, key=len, reverse=True)
+    for start in range(0, len(inputs), BATCH_SENTENCES):
+        batch = inputs[start : start + BATCH_SENTENCES]
+        suppress = _suppressed_forms([s for text in batch for s in sources[text]], terms)
+        outputs = engine.translate(batch, num_hypotheses=num_hypotheses, suppress=suppress)
+        choices: dict[str, _Choice] = {}
+        for text, hypotheses in zip(batch, outputs, strict=True):
+            for sentence in sources[text]:
+                hits = terms.find(sentence) if terms is not None else []
+                choices[sentence] = _choose(protected[sentence], hypotheses, hits, inline=inline)
+        yield choices
+
+
 def _retry_inline(
     chosen: dict[str, _Choice],
     protected: dict[str, ProtectedText],
@@ -129,18 +155,11 @@ def _retry_inline(
     by_input: dict[str, list[str]] = {}
     for sentence in failed:
         by_input.setdefault(inline_text(protected[sentence]), []).append(sentence)
-    inputs = sorted(by_input, key=len, reverse=True)
-    for start in range(0, len(inputs), BATCH_SENTENCES):
-        batch = inputs[start : start + BATCH_SENTENCES]
-        suppress = _suppressed_forms([s for text in batch for s in by_input[text]], terms)
-        outputs = engine.translate(batch, num_hypotheses=num_hypotheses, suppress=suppress)
-        for text, hypotheses in zip(batch, outputs, strict=True):
-            for sentence in by_input[text]:
-                hits = terms.find(sentence) if terms is not None else []
-                retry = _choose(protected[sentence], hypotheses, hits, inline=True)
-                if retry.badness < chosen[sentence].badness:
-                    retry.retried = True
-                    chosen[sentence] = retry
+    for choices in _decode_batches(by_input, protected, engine, terms, num_hypotheses, inline=True):
+        for sentence, retry in choices.items():
+            if retry.badness < chosen[sentence].badness:
+                retry.retried = True
+                chosen[sentence] = retry
 
 
 def translate_texts(
@@ -164,24 +183,17 @@ def translate_texts(
         for sentence in sentences:
             if sentence not in protected:
                 protected[sentence] = protect(sentence, terms)
-    # Unique protected inputs, longest first so batches hold sentences of similar length.
+    # Sentences that protect to the same model input are decoded once.
     by_input: dict[str, list[str]] = {}
     for sentence, item in protected.items():
         by_input.setdefault(item.text, []).append(sentence)
-    inputs = sorted(by_input, key=len, reverse=True)
     chosen: dict[str, _Choice] = {}
     done_sentences: set[str] = set()
     remaining = [set(sentences) for sentences in plans]
     finished = 0
-    for start in range(0, len(inputs), BATCH_SENTENCES):
-        batch = inputs[start : start + BATCH_SENTENCES]
-        suppress = _suppressed_forms([s for text in batch for s in by_input[text]], terms)
-        outputs = engine.translate(batch, num_hypotheses=num_hypotheses, suppress=suppress)
-        for text, hypotheses in zip(batch, outputs, strict=True):
-            for sentence in by_input[text]:
-                hits = terms.find(sentence) if terms is not None else []
-                chosen[sentence] = _choose(protected[sentence], hypotheses, hits)
-                done_sentences.add(sentence)
+    for choices in _decode_batches(by_input, protected, engine, terms, num_hypotheses):
+        chosen.update(choices)
+        done_sentences.update(choices)
         if progress is not None:
             newly = 0
             for index, pending in enumerate(remaining):
