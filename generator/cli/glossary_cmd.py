@@ -44,13 +44,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(glossary_app, name="glossary")
 
 
-def _guide(path: Path | None) -> Guide | None:
+def _guide(path: Path | None) -> Guide:
     from ..glossary.sources import load_guide
 
-    guide = load_guide(path)
-    if guide is None:
-        err_console.print("[yellow]note:[/] the guide parser is not available; no guide contexts.")
-    return guide
+    return load_guide(path)
 
 
 def _translations(guide: Guide | None) -> dict[str, Translation]:

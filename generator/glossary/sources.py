@@ -1,17 +1,10 @@
-"""Where the glossary tools get the guide and the current translations from.
-
-Both come from other stages that may not be installed yet (the parser, the translation store); every
-function here degrades to "nothing available" instead of failing, so the glossary commands work on
-the termbase alone.
-"""
+"""Where the glossary tools get the guide and the current translations from."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..model import Guide
 from ..segments import Segment, Translation, segment_guide
@@ -33,21 +26,11 @@ class Context:
     en: str | None = None
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        found = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-    return found if callable(found) else None
+def load_guide(path: Path | None = None) -> Guide:
+    """The parsed guide: the bundled one unless `path`."""
+    from ..parse import load_bundled_guide, parse_guide
 
-
-def load_guide(path: Path | None = None) -> Guide | None:
-    """The parsed guide (the bundled one unless `path`), or None while the parser is not available."""
-    if path is not None:
-        parse_guide = _optional("generator.parse", "parse_guide")
-        return parse_guide(path) if parse_guide else None
-    load_bundled_guide = _optional("generator.parse", "load_bundled_guide")
-    return load_bundled_guide() if load_bundled_guide else None
+    return parse_guide(path) if path is not None else load_bundled_guide()
 
 
 def guide_segments(guide: Guide | None) -> list[Segment]:
@@ -55,15 +38,10 @@ def guide_segments(guide: Guide | None) -> list[Segment]:
 
 
 def current_translations(guide: Guide | None = None) -> dict[str, Translation]:
-    """The translation store's current translations by segment id, or {} when there is no store yet."""
-    provider = _optional("generator.translate.store", "current_translations")
-    if provider is None:
-        return {}
-    try:
-        result = provider(guide) if guide is not None else provider()
-    except ImportError:  # the translation stage is installed only in part
-        return {}
-    return dict(result) if isinstance(result, Mapping) else {}
+    """The translation store's current translations by segment id (no MT)."""
+    from ..translate.store import current_translations as stored  # the store imports the termbase
+
+    return stored(guide)
 
 
 def translation_triples(

@@ -199,13 +199,10 @@ class CallContext:
 
 
 def load_current_translations(guide: Guide) -> dict[str, Translation]:
-    """English from the translation stage, or nothing when that stage is not installed yet."""
-    try:
-        from ..translate.store import current_translations  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return {}
-    result = current_translations(guide)
-    return dict(result)
+    """English from the translation stage (memory, patterns, stored MT; never runs MT)."""
+    from ..translate.store import current_translations  # only when no translations are passed in
+
+    return current_translations(guide)
 
 
 def _part(segment: Segment, translation: Translation | None) -> Part:
