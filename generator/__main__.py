@@ -1,0 +1,5 @@
+"""`python -m generator`: the same as the `callpack` command."""
+
+from .cli import main
+
+main()
