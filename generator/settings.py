@@ -134,6 +134,11 @@ class LlmSettings:
     timeout: float = 120.0
     max_retries: int = 2
     temperature: float = 0.0
+    # Seconds before the first retry of a transient error (doubled each time).
+    backoff: float = 1.0
+    # How structured output is asked for: "json_schema" (vLLM, Ollama ≥ 0.5, LM Studio, llama.cpp),
+    # "json_object" (older servers) or "none" (the instruction alone).
+    response_format: str = "json_schema"
 
 
 @dataclass(frozen=True)
@@ -398,6 +403,8 @@ def parse_settings(text: str, path: Path) -> Settings:
                 "timeout": _positive,
                 "max_retries": _not_negative,
                 "temperature": _not_negative,
+                "backoff": _not_negative,
+                "response_format": _one_of(("json_schema", "json_object", "none")),
             },
         )
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from ..segments import split_sentences
 from .engine import Engine, Hypothesis
@@ -26,6 +27,22 @@ BATCH_SENTENCES = 256
 class MTResult:
     en: str
     issues: list[str] = field(default_factory=list)
+
+
+@runtime_checkable
+class SegmentEngine(Protocol):
+    """An engine that translates whole segments itself (the `llm` engine), glossary and checks included."""
+
+    engine_id: str
+
+    def translate_texts(
+        self,
+        texts: Sequence[str],
+        terms: TermIndex | None = None,
+        *,
+        progress: Callable[[int], None] | None = None,
+        on_result: Callable[[int, MTResult], None] | None = None,
+    ) -> list[MTResult]: ...
 
 
 @dataclass

@@ -15,9 +15,12 @@ import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 EOS = "</s>"
+# A few language tokens of each multilingual family (the real vocabularies have 100–200).
+NLLB_LANGUAGES = ("zho_Hans", "eng_Latn", "fra_Latn", "deu_Latn", "jpn_Jpan")
+M2M100_LANGUAGES = ("__zh__", "__en__", "__fr__", "__de__", "__ja__")
 
 
 def train_sentencepiece(lines: Iterable[str], vocab_size: int, user_symbols: Sequence[str] = ()) -> bytes:
@@ -183,6 +186,7 @@ def build_copy_transformer(
     positions: int = 512,
     position_dims: int = 64,
     seed: int = 0,
+    add_source_eos: bool = True,
 ) -> None:
     """Save a hand-set 1+1-layer Transformer that copies its source, token by token.
 
@@ -236,8 +240,62 @@ def build_copy_transformer(
     projection = np.zeros((vocab, d_model), dtype=np.float32)
     projection[:, :vocab] = np.eye(vocab, dtype=np.float32)
     spec.decoder.projection.weight = projection
-    spec.config.add_source_eos = True
+    spec.config.add_source_eos = add_source_eos
     spec.register_source_vocabulary(list(vocabulary))
     spec.register_target_vocabulary(list(vocabulary))
     spec.validate()
     spec.save(str(output_dir))
+
+
+def build_ct2_model(
+    output_dir: Path,
+    family: Literal["opus-mt", "nllb", "m2m100"],
+    training_lines: Sequence[str],
+    *,
+    vocab_size: int = 300,
+    copy: bool = True,
+    seed: int = 0,
+    eos_bias: float = 6.0,
+    layers: int = 2,
+    d_model: int = 16,
+    heads: int = 2,
+    ffn: int | None = None,
+    vocabulary_size: int | None = None,
+) -> Path:
+    """A converted-model folder of `family`, as `ct2-transformers-converter --copy_files …` leaves it.
+
+    opus-mt: `source.spm`, `target.spm`, `tokenizer_config.json` (source_lang zh, target_lang en);
+    nllb/m2m100: `sentencepiece.bpe.model` and language tokens in the vocabulary. `copy=True` builds
+    the copying model (the output is the input, so a test sees whether the family's language tokens
+    and end-of-sentence token were placed right); otherwise random weights.
+    """
+    import sentencepiece
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    sp_bytes = train_sentencepiece(training_lines, vocab_size)
+    processor = sentencepiece.SentencePieceProcessor(model_proto=sp_bytes)
+    vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    if family == "opus-mt":
+        (output_dir / "source.spm").write_bytes(sp_bytes)
+        (output_dir / "target.spm").write_bytes(sp_bytes)
+        config = {"source_lang": "zh", "target_lang": "en", "model_max_length": 512}
+        (output_dir / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    else:
+        (output_dir / "sentencepiece.bpe.model").write_bytes(sp_bytes)
+        vocabulary += list(NLLB_LANGUAGES if family == "nllb" else M2M100_LANGUAGES)
+    vocabulary += [f"▁pad{i}" for i in range(max(0, (vocabulary_size or 0) - len(vocabulary)))]
+    if copy:
+        # The family adds `</s>` to the input itself; the model must not add another.
+        build_copy_transformer(output_dir, vocabulary, seed=seed, add_source_eos=False)
+    else:
+        build_transformer(
+            output_dir,
+            vocabulary,
+            layers=layers,
+            d_model=d_model,
+            heads=heads,
+            ffn=ffn,
+            seed=seed,
+            eos_bias=eos_bias,
+        )
+    return output_dir
