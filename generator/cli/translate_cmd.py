@@ -22,16 +22,22 @@ class EngineName(StrEnum):
     AUTO = "auto"
     MEMORY = "memory"
     ARGOS = "argos"
+    CT2 = "ct2"
+    LLM = "llm"
 
 
 DirectionOption = Annotated[
     list[str] | None,
     typer.Option("--direction", "-d", help="Direction id (repeatable); default: the whole guide."),
 ]
-GuideOption = Annotated[Path | None, typer.Option("--guide", help="Guide text (default: the workspace's guide).")]
+GuideOption = Annotated[
+    Path | None, typer.Option("--guide", help="Guide text (default: the workspace's guide).")
+]
 
 models_app = typer.Typer(
-    name="models", help="Argos Translate MT models (zh→en) for `callpack translate`.", no_args_is_help=True
+    name="models",
+    help="MT models (zh→en) for `callpack translate`: Argos packages and converted CTranslate2 models.",
+    no_args_is_help=True,
 )
 xliff_app = typer.Typer(name="xliff", help="XLIFF 2.0 post-editing round trip.", no_args_is_help=True)
 memory_app = typer.Typer(
@@ -107,47 +113,78 @@ def _write_qa(result: PipelineResult, terms: TermIndex, engine: str | None) -> Q
 def translate_command(
     direction: DirectionOption = None,
     engine: Annotated[
-        EngineName,
-        typer.Option("--engine", help="auto: MT if a model is installed; memory: no MT; argos: require MT."),
-    ] = EngineName.AUTO,
+        EngineName | None,
+        typer.Option(
+            "--engine",
+            help="auto: MT if a model is installed; memory: no MT; argos/ct2: that kind of installed model; "
+            "llm: the [mt.llm] endpoint. Default: [mt] engine in callpack.toml.",
+        ),
+    ] = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="An installed argos package folder to use.")
+        str | None,
+        typer.Option("--model", help="An installed model's name or a model folder (default: [mt] model)."),
     ] = None,
     guide_path: GuideOption = None,
 ) -> None:
     """Translate the guide: reviewed memory → pattern rules and termbase → MT → untranslated; then QA."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
 
-    from ..translate.pipeline import select_engine, translate_guide
+    from ..translate.pipeline import select_engine, select_segments, translate_guide
     from ..translate.termbase import load_term_index
+    from .common import current_workspace
+
+    class Rate(ProgressColumn):
+        """Segments per second over the run so far."""
+
+        def render(self, task: Task) -> Text:
+            elapsed = task.elapsed or 0.0
+            rate = task.completed / elapsed if elapsed > 0 else 0.0
+            return Text(f"{rate:.1f} seg/s", style="progress.data.speed")
 
     with reported_errors():
+        workspace = current_workspace()
+        settings = workspace.settings.mt
         guide = _guide(guide_path)
         terms = load_term_index()
-        mt_engine, message = select_engine(engine.value, model)
+        choice = engine.value if engine is not None else settings.engine
+        mt_engine, message = select_engine(choice, model, settings, workspace.root)  # type: ignore[arg-type]
         if message:
             err_console.print(f"[yellow]note:[/] {message}", soft_wrap=True)
         elif mt_engine is not None:
-            console.print(f"MT engine: {mt_engine.engine_id}")
-        from ..translate.pipeline import select_segments
-
+            console.print(f"MT engine: {escape(mt_engine.engine_id)}", highlight=False)
         total = len(select_segments(guide, direction))
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task("Translating", total=total)
-            result = translate_guide(
-                guide,
-                engine=mt_engine,
-                directions=direction,
-                terms=terms,
-                progress=lambda done: progress.update(task, completed=done),
-            )
+        try:
+            with Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                Rate(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+            ) as progress:
+                task = progress.add_task("Translating", total=total)
+                result = translate_guide(
+                    guide,
+                    engine=mt_engine,
+                    directions=direction,
+                    terms=terms,
+                    progress=lambda done: progress.update(task, completed=done),
+                )
+        finally:
+            close = getattr(mt_engine, "close", None)
+            if close is not None:
+                close()
         if mt_engine is not None:
             console.print(f"MT: {result.mt_segments} segments ({result.mt_cached} from the MT cache)")
         _write_qa(result, terms, result.engine_id)
@@ -190,45 +227,64 @@ def qa_command(direction: DirectionOption = None, guide_path: GuideOption = None
 
 @models_app.command("list")
 def models_list() -> None:
-    """List installed argos packages and whether callpack can use them."""
-    from ..translate.models import find_package, installed_packages, package_dirs
+    """List installed models: family, languages, size, and whether callpack can use them."""
+    from rich.markup import escape
+
+    from ..translate.models import find_model, installed_models, models_dirs, package_dirs
 
     with reported_errors():
-        dirs = package_dirs()
-        packages = installed_packages(dirs)
-        console.print("Package folder(s): " + ", ".join(str(d) for d in dirs))
-        if not packages:
+        console.print(
+            "Model folders: " + ", ".join(escape(str(d)) for d in [*models_dirs(), *package_dirs()]),
+            highlight=False,
+            soft_wrap=True,
+        )
+        models = installed_models()
+        if not models:
             console.print(
-                "No argos packages installed. No zh→en model is published; install one with "
-                "`callpack models install FILE.argosmodel`."
+                "No MT models installed. No zh→en model ships with callpack; install one with "
+                "`callpack models install DIR|FILE` (see the README), or use `--engine llm`.",
+                soft_wrap=True,
             )
             return
-        chosen = find_package(dirs=dirs)
-        for package in packages:
-            problems = package.problems()
+        chosen = find_model()
+        for model in models:
+            problems = model.problems()
             if problems:
-                status = "[red]not usable:[/] " + "; ".join(problems)
-            elif chosen is not None and chosen.path == package.path:
+                status = "[red]not usable:[/] " + escape("; ".join(problems))
+            elif chosen is not None and chosen.path == model.path:
                 status = "[green]usable, used for zh→en[/]"
             else:
                 status = "usable"
+            version = f"  version {escape(model.version)}" if model.version else ""
             console.print(
-                f"{package.name}  {package.from_code}→{package.to_code}  version {package.package_version or '?'}  "
-                f"{status}\n    {package.path}",
+                f"{escape(model.name)}  {model.family}  {escape(model.languages)}  "
+                f"{model.size_bytes / 1e6:.1f} MB{version}  {status}\n    {escape(str(model.path))}",
                 soft_wrap=True,
                 highlight=False,
             )
 
 
 @models_app.command("install")
-def models_install(file: Annotated[Path, typer.Argument(help="An .argosmodel file.")]) -> None:
-    """Install an .argosmodel file into argospm's package folder (checked before anything changes)."""
-    from ..translate.models import install_package
+def models_install(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="An .argosmodel file, or a converted CTranslate2 model folder (OPUS-MT, NLLB, M2M100)."
+        ),
+    ],
+) -> None:
+    """Install a model (checked before anything changes): Argos packages into argospm's folder,
+    converted models into callpack's model folder."""
+    from rich.markup import escape
+
+    from ..translate.models import install_model
 
     with reported_errors():
-        package = install_package(file)
+        model = install_model(source)
         console.print(
-            f"Installed {package.name} ({package.from_code}→{package.to_code} {package.package_version}) in {package.path}"
+            f"Installed {escape(model.name)} ({model.family}, {escape(model.languages)}) in {escape(str(model.path))}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 

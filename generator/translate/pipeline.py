@@ -79,7 +79,7 @@ def select_engine(
         what = {"argos": "argos package", "ct2": "converted CTranslate2 model"}.get(choice, "model")
         named = f" named {name!r}" if name else ""
         raise TranslationError(
-            f"no usable zh→en {what}{named} is installed (see `callpack models list`; install one with "
+            f"no zh→en {what}{named} is installed (see `callpack models list`; install one with "
             "`callpack models install DIR|FILE`)"
         )
     if family == "argos" and found.family != "argos" or family == "ct2" and found.family == "argos":

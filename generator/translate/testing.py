@@ -1,4 +1,4 @@
-"""Random-weight argos packages built offline, for the tests and the benchmark.
+"""Fixture MT models built offline, and a fake chat-completions server, for the tests and the benchmarks.
 
 No zh→en model exists to install, so the MT path is exercised with a real CTranslate2 Transformer
 whose weights are random: it decodes garbage, but through exactly the code a real model uses
@@ -9,11 +9,17 @@ packs a real `.argosmodel` zip (metadata.json with from_code zh, to_code en).
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import io
 import json
+import re
 import shutil
+import threading
+import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -299,3 +305,149 @@ def build_ct2_model(
             eos_bias=eos_bias,
         )
     return output_dir
+
+
+# -- a chat-completions server for the tests and the benchmark ------------------------------------
+
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+
+def fake_translation(segment: dict[str, Any]) -> str:
+    """A deterministic "translation" that passes verification: every Chinese run becomes a word,
+    placeholders stay, and each given term's English is written in."""
+    text = segment["zh"]
+    for zh, en in segment.get("terms", {}).items():
+        text = text.replace(zh, f" {en} ")
+    text = _CJK_RUN.sub(" text ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class ChatServerScript:
+    """How the fake server misbehaves. Counters are per server; `requests` records every request body.
+
+    - `malformed`: the first N replies are not valid JSON;
+    - `drop_placeholder`: the first N translations of a segment with placeholders drop the first one;
+    - `always_drop`: every translation of a segment with placeholders drops the first one;
+    - `chinese`: the first N translations of every segment keep a Chinese character;
+    - `missing_id`: the first N replies leave out the last segment;
+    - `errors`: the first N requests get HTTP 500;
+    - `slow`: the first N requests sleep `slow_seconds` before replying;
+    - `latency`: seconds every request takes (the benchmark's simulated model time);
+    - `model`: the only model served (others get a 404, as Ollama and vLLM answer).
+    """
+
+    malformed: int = 0
+    drop_placeholder: int = 0
+    always_drop: bool = False
+    chinese: int = 0
+    missing_id: int = 0
+    errors: int = 0
+    slow: int = 0
+    slow_seconds: float = 2.0
+    latency: float = 0.0
+    model: str = "fixture-llm"
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+
+class _ChatHandler(http.server.BaseHTTPRequestHandler):
+    server: _ChatHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        return
+
+    def _send(self, status: int, payload: Any, raw: str | None = None) -> None:
+        body = (raw if raw is not None else json.dumps(payload, ensure_ascii=False)).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
+            pass
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        script = self.server.script
+        length = int(self.headers.get("Content-Length", "0"))
+        request = json.loads(self.rfile.read(length) or b"{}")
+        with self.server.lock:
+            script.requests.append(request)
+            number = len(script.requests)
+            script.in_flight += 1
+            script.max_in_flight = max(script.max_in_flight, script.in_flight)
+        try:
+            self._reply(script, request, number)
+        finally:
+            with self.server.lock:
+                script.in_flight -= 1
+
+    def _reply(self, script: ChatServerScript, request: dict[str, Any], number: int) -> None:
+        if self.path.rstrip("/") != "/v1/chat/completions":
+            self._send(404, {"error": "not found"})
+            return
+        if script.latency:
+            time.sleep(script.latency)
+        if number <= script.slow:
+            time.sleep(script.slow_seconds)
+        if number <= script.errors:
+            self._send(500, {"error": "internal error"})
+            return
+        if request.get("model") != script.model:
+            self._send(404, {"error": f"model {request.get('model')!r} not found, try pulling it first"})
+            return
+        if number <= script.malformed:
+            content = '{"translations": [{"id": "0", "en": '
+        else:
+            segments = json.loads(request["messages"][-1]["content"])["segments"]
+            translations = []
+            for segment in segments:
+                en = fake_translation(segment)
+                with self.server.lock:
+                    seen = self.server.seen.get(segment["id"], 0)
+                    self.server.seen[segment["id"]] = seen + 1
+                drop = script.always_drop or seen < script.drop_placeholder
+                if drop and segment.get("placeholders"):
+                    en = en.replace(segment["placeholders"][0], "", 1)
+                if seen < script.chinese:
+                    en += " 中"
+                translations.append({"id": segment["id"], "en": en})
+            if number <= script.missing_id and len(translations) > 1:
+                translations.pop()
+            content = json.dumps({"translations": translations}, ensure_ascii=False)
+        reply = {
+            "id": f"chatcmpl-{number}",
+            "object": "chat.completion",
+            "model": script.model,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            ],
+        }
+        self._send(200, reply)
+
+
+class _ChatHTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, script: ChatServerScript) -> None:
+        super().__init__(("127.0.0.1", 0), _ChatHandler)
+        self.script = script
+        self.lock = threading.Lock()
+        self.seen: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def chat_server(script: ChatServerScript | None = None) -> Iterator[tuple[str, ChatServerScript]]:
+    """A chat-completions server on 127.0.0.1 (ephemeral port) in a thread; yields (base URL, script)."""
+    script = script or ChatServerScript()
+    server = _ChatHTTPServer(script)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", script
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
