@@ -197,7 +197,8 @@ class LlmEngine:
                 [PROMPT_VERSION, settings.temperature, settings.response_format, settings.batch_size]
             ).encode()
         ).hexdigest()[:10]
-        self.engine_id = f"llm:{settings.model}@{settings.base_url.rstrip('/')}:{fingerprint}"
+        # The model and the settings that change its output; not the URL (the same model served elsewhere).
+        self.engine_id = f"llm:{settings.model}:{fingerprint}"
         self.requests = 0
 
     def close(self) -> None:

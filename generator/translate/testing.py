@@ -332,6 +332,7 @@ class ChatServerScript:
     - `chinese`: the first N translations of every segment keep a Chinese character;
     - `missing_id`: the first N replies leave out the last segment;
     - `errors`: the first N requests get HTTP 500;
+    - `fail_after`: every request after the first N gets HTTP 503 (a server that goes away);
     - `slow`: the first N requests sleep `slow_seconds` before replying;
     - `latency`: seconds every request takes (the benchmark's simulated model time);
     - `model`: the only model served (others get a 404, as Ollama and vLLM answer).
@@ -343,6 +344,7 @@ class ChatServerScript:
     chinese: int = 0
     missing_id: int = 0
     errors: int = 0
+    fail_after: int = 0
     slow: int = 0
     slow_seconds: float = 2.0
     latency: float = 0.0
@@ -394,6 +396,9 @@ class _ChatHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(script.slow_seconds)
         if number <= script.errors:
             self._send(500, {"error": "internal error"})
+            return
+        if script.fail_after and number > script.fail_after:
+            self._send(503, {"error": "overloaded"})
             return
         if request.get("model") != script.model:
             self._send(404, {"error": f"model {request.get('model')!r} not found, try pulling it first"})
