@@ -104,7 +104,12 @@ def direction_segments(direction: Direction) -> Iterator[Segment]:
     yield from _field_segments(scope, "indicators", direction.indicators_zh)
     for index, keyword in enumerate(direction.keywords_zh):
         yield Segment(
-            id=f"{scope}:keywords:{index}", scope=scope, field="keywords", index=index, paragraph=0, zh=keyword
+            id=f"{scope}:keywords:{index}",
+            scope=scope,
+            field="keywords",
+            index=index,
+            paragraph=0,
+            zh=keyword,
         )
     if direction.projects_supported_note_zh:
         yield _single(scope, "projects_note", direction.projects_supported_note_zh)

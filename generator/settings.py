@@ -381,8 +381,10 @@ def parse_settings(text: str, path: Path) -> Settings:
             },
         )
     )
-    if agreement.ownership == "single_owner" and parties and not any(
-        party.name_en == agreement.owner for party in parties
+    if (
+        agreement.ownership == "single_owner"
+        and parties
+        and not any(party.name_en == agreement.owner for party in parties)
     ):
         reader.problem(
             lines.of_key("agreement", "owner"),
@@ -470,13 +472,13 @@ def _read_parties(reader: _Reader, data: Any, lines: _Lines) -> tuple[Party, ...
                 country_line,
                 f"[[parties]] #{index + 1} is a Chinese institution (role {party.role}) but its country is "
                 f"{party.country}; partners outside the mainland, Hong Kong, Macao and Taiwan included, "
-                "take role = \"foreign\"",
+                'take role = "foreign"',
             )
         if party.role == "foreign" and party.country == "CN":
             reader.problem(
                 country_line,
                 f"[[parties]] #{index + 1} is a foreign partner but its country is CN "
-                "(a mainland institution takes role = \"lead\" or \"chinese\")",
+                '(a mainland institution takes role = "lead" or "chinese")',
             )
         parties.append(party)
     return tuple(parties)
@@ -495,7 +497,9 @@ def check_parties(settings: Settings, max_chinese_units: int | None, min_foreign
     leads = [party for party in parties if party.role == "lead"]
     if len(leads) != 1:
         where = leads[1].line if len(leads) > 1 else parties[0].line
-        problems.append((where, f"[[parties]] needs exactly one party with role = \"lead\", found {len(leads)}"))
+        problems.append(
+            (where, f'[[parties]] needs exactly one party with role = "lead", found {len(leads)}')
+        )
     chinese = [party for party in parties if party.is_chinese]
     if max_chinese_units is not None and len(chinese) > max_chinese_units:
         problems.append(

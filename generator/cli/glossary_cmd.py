@@ -173,9 +173,7 @@ def import_command(
         _print_import_report(report)
         if report.errors:
             if json_path is not None:
-                write_atomic(
-                    json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
-                )
+                write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
             err_console.print(
                 f"[bold red]error:[/] {len(report.errors)} bad row(s) in {file}; nothing was changed."
             )
@@ -236,7 +234,9 @@ def check_command(
     terms: TermsOption = TERMS_DIR,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."),
+        typer.Option(
+            "--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."
+        ),
     ] = None,
     guide_path: GuideOption = None,
     translations: Annotated[

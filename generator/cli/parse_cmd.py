@@ -19,7 +19,9 @@ from .common import console, err_console, guide_path_or_bundled, reported_errors
 
 GuideArgument = Annotated[
     Path | None,
-    typer.Argument(help="Guide text file (UTF-8 or GB18030). Default: the workspace's guide.", show_default=False),
+    typer.Argument(
+        help="Guide text file (UTF-8 or GB18030). Default: the workspace's guide.", show_default=False
+    ),
 ]
 
 
@@ -57,7 +59,11 @@ def _print_problems(path: Path, problems: list[Problem], guide: Guide | None) ->
     for problem in problems:
         where = f"{path}:{problem.line}" if problem.line else str(path)
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        err_console.print(f"{where}: [{style}]{problem.severity.value}[/]: {escape(problem.message)}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"{where}: [{style}]{problem.severity.value}[/]: {escape(problem.message)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if guide is not None:
         for repair in guide.repairs:
             err_console.print(
@@ -95,7 +101,11 @@ def summary_table(guide: Guide) -> Table:
         counts = Counter(d.type for d in directions)
         last = directions[-1].source_lines[1] if directions else area.line
         table.add_row(
-            area.id, area.title_zh, str(len(directions)), *(str(counts[k]) for k in types), f"{area.line}–{last}"
+            area.id,
+            area.title_zh,
+            str(len(directions)),
+            *(str(counts[k]) for k in types),
+            f"{area.line}–{last}",
         )
     totals = Counter(d.type for d in guide.directions)
     table.add_section()

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -312,27 +311,30 @@ class LlmEngine:
         ]
         results: list[MTResult | None] = [None] * len(items)
         finished = 0
-        lock = threading.Lock()
         with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             running: set[Future[list[_Item]]] = {pool.submit(self._run_batch, batch) for batch in batches}
-            try:
-                while running:
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        for item in future.result():
-                            result = _result(item)
-                            index = int(item.id)
-                            with lock:
-                                results[index] = result
-                            if on_result is not None:
-                                on_result(index, result)
-                            finished += 1
-                        if progress is not None:
-                            progress(finished)
-            except BaseException:
+            failure: BaseException | None = None
+            while running and failure is None:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                # Store every finished batch before reporting a failed one: nothing done is lost.
+                for future in done:
+                    error = future.exception()
+                    if error is not None:
+                        failure = failure or error
+                        continue
+                    for item in future.result():
+                        result = _result(item)
+                        index = int(item.id)
+                        results[index] = result
+                        if on_result is not None:
+                            on_result(index, result)
+                        finished += 1
+                    if progress is not None:
+                        progress(finished)
+            if failure is not None:
                 for future in running:
                     future.cancel()
-                raise
+                raise failure
         return [result if result is not None else MTResult("", []) for result in results]
 
     def _item(self, key: str, text: str, terms: TermIndex | None) -> _Item:

@@ -110,9 +110,12 @@ def test_server_error_retried_with_backoff() -> None:
 
 
 def test_server_error_after_the_retries_names_the_url() -> None:
-    with chat_server(ChatServerScript(errors=5)) as (url, script):
-        with pytest.raises(TranslationError, match=r"127\.0\.0\.1.*/chat/completions.*HTTP 500"):
-            LlmEngine(settings(url, max_retries=1)).translate_texts(TEXTS[2:3])
+    error = r"127\.0\.0\.1.*/chat/completions.*HTTP 500"
+    with (
+        chat_server(ChatServerScript(errors=5)) as (url, script),
+        pytest.raises(TranslationError, match=error),
+    ):
+        LlmEngine(settings(url, max_retries=1)).translate_texts(TEXTS[2:3])
     assert len(script.requests) == 2
 
 
@@ -123,9 +126,9 @@ def test_slow_reply_times_out_then_succeeds() -> None:
 
 
 def test_slow_server_fails_with_the_timeout_named() -> None:
-    with chat_server(ChatServerScript(slow=9, slow_seconds=1.0)) as (url, _):
-        with pytest.raises(TranslationError, match=r"no reply within 0.2 s"):
-            LlmEngine(settings(url, timeout=0.2, max_retries=1)).translate_texts(TEXTS[2:3])
+    slow = ChatServerScript(slow=9, slow_seconds=1.0)
+    with chat_server(slow) as (url, _), pytest.raises(TranslationError, match=r"no reply within 0.2 s"):
+        LlmEngine(settings(url, timeout=0.2, max_retries=1)).translate_texts(TEXTS[2:3])
 
 
 def test_endpoint_down_names_the_url() -> None:
@@ -140,11 +143,13 @@ def test_endpoint_down_names_the_url() -> None:
 
 
 def test_missing_model_names_model_and_url() -> None:
-    with chat_server() as (url, script):
-        with pytest.raises(
+    with (
+        chat_server() as (url, script),
+        pytest.raises(
             TranslationError, match=r"/chat/completions: HTTP 404 — model 'no-such-model' not found"
-        ):
-            LlmEngine(settings(url, model="no-such-model")).translate_texts(TEXTS[2:3])
+        ),
+    ):
+        LlmEngine(settings(url, model="no-such-model")).translate_texts(TEXTS[2:3])
     assert len(script.requests) == 1  # not transient: no retries
 
 
@@ -247,9 +252,9 @@ def test_interrupted_run_resumes_where_it_stopped(mini_guide: Any, isolated_stat
     segments = select_segments(mini_guide)
     one_at_a_time = {"batch_size": 1, "concurrency": 1, "max_retries": 0}
     with TranslationMemory(isolated_state / "m.sqlite") as memory:
-        with chat_server(ChatServerScript(fail_after=3)) as (url, _):
-            with pytest.raises(TranslationError, match="HTTP 503"):
-                translate_segments(segments, memory, engine=LlmEngine(settings(url, **one_at_a_time)))
+        failing = ChatServerScript(fail_after=3)
+        with chat_server(failing) as (url, _), pytest.raises(TranslationError, match="HTTP 503"):
+            translate_segments(segments, memory, engine=LlmEngine(settings(url, **one_at_a_time)))
         with chat_server() as (url2, script):
             result = translate_segments(segments, memory, engine=LlmEngine(settings(url2, **one_at_a_time)))
     assert result.mt_cached == 3
