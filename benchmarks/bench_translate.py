@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NUM_HYPOTHESES = 4
+NUM_HYPOTHESES = 1  # the first pass (the default); the inline retry asks for 4
 REPEATS = 2
 
 

@@ -40,7 +40,7 @@ class CTranslate2Engine:
         model: Ct2Model | ArgosPackage,
         *,
         beam_size: int = 4,
-        max_batch_tokens: int = 1024,
+        max_batch_tokens: int = 2048,
         compute_type: str = "auto",
         threads: int | None = None,
     ) -> None:
