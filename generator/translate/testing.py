@@ -316,7 +316,7 @@ def fake_translation(segment: dict[str, Any]) -> str:
     """A deterministic "translation" that passes verification: every Chinese run becomes a word,
     placeholders stay, and each given term's English is written in."""
     text = segment["zh"]
-    for zh, en in segment.get("terms", {}).items():
+    for zh, en in sorted(segment.get("terms", {}).items(), key=lambda pair: -len(pair[0])):
         text = text.replace(zh, f" {en} ")
     text = _CJK_RUN.sub(" text ", text)
     return re.sub(r"\s+", " ", text).strip()
