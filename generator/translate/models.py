@@ -161,6 +161,10 @@ def _vocabulary(path: Path) -> set[str]:
     return tokens
 
 
+# Marian tokenizer configs often give ISO 639-3 / -2 codes.
+_LANGUAGE_CODES = {"zho": "zh", "chi": "zh", "cmn": "zh", "eng": "en"}
+
+
 def _opus_languages(path: Path) -> tuple[str, str]:
     """From `tokenizer_config.json` (Marian's source_lang/target_lang), else the folder name."""
     config = path / "tokenizer_config.json"
@@ -170,7 +174,8 @@ def _opus_languages(path: Path) -> tuple[str, str]:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             data = {}
         if isinstance(data, dict) and data.get("source_lang") and data.get("target_lang"):
-            return str(data["source_lang"]), str(data["target_lang"])
+            source, target = str(data["source_lang"]), str(data["target_lang"])
+            return _LANGUAGE_CODES.get(source, source), _LANGUAGE_CODES.get(target, target)
     match = re.search(r"opus-mt-([a-z]{2,3})-([a-z]{2,3})(?![a-z])", path.name.lower())
     return (match.group(1), match.group(2)) if match else ("?", "?")
 

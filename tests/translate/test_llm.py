@@ -46,7 +46,8 @@ def test_clean_run_sends_register_terms_and_placeholders(terms: TermIndex) -> No
     assert results[0].en == "text > 1000 cm² text perovskite solar cell text"
     assert results[1].en == "text ≥ 20% text ≥ 5 text"
     assert len(script.requests) == 2
-    first = script.requests[0]
+    # Two batches in flight at once: either may arrive first.
+    first = next(r for r in script.requests if segments_sent(r)[0]["id"] == "0")
     assert "research funding call" in first["messages"][0]["content"]
     assert first["response_format"]["type"] == "json_schema"
     assert first["temperature"] == 0.0
@@ -259,3 +260,26 @@ def test_interrupted_run_resumes_where_it_stopped(mini_guide: Any, isolated_stat
             result = translate_segments(segments, memory, engine=LlmEngine(settings(url2, **one_at_a_time)))
     assert result.mt_cached == 3
     assert len(script.requests) == result.mt_segments - 3
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("json_object", {"type": "json_object"}), ("none", None)])
+def test_response_format_for_servers_without_schemas(choice: str, expected: dict[str, str] | None) -> None:
+    with chat_server() as (url, script):
+        [result] = LlmEngine(settings(url, response_format=choice)).translate_texts(TEXTS[2:3])
+    assert result.en == "text"
+    assert script.requests[0].get("response_format") == expected
+
+
+def test_settings_validate_the_llm_table(tmp_path: Path) -> None:
+    from generator.errors import SettingsError
+    from generator.settings import read_settings
+
+    path = tmp_path / "callpack.toml"
+    path.write_text(
+        '[mt.llm]\nmodel = "m"\nbackoff = 0.5\nresponse_format = "json_object"\n', encoding="utf-8"
+    )
+    llm = read_settings(path).mt.llm
+    assert (llm.backoff, llm.response_format) == (0.5, "json_object")
+    path.write_text('[mt.llm]\nresponse_format = "xml"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"callpack.toml:2.*xml"):
+        read_settings(path)

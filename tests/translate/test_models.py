@@ -54,6 +54,16 @@ def test_opus_mt_languages_from_the_folder_name(ct2_copy_models: dict[str, Path]
         install_model(copy)
 
 
+def test_opus_mt_three_letter_codes(ct2_copy_models: dict[str, Path], tmp_path: Path) -> None:
+    copy = tmp_path / "converted"
+    shutil.copytree(ct2_copy_models["opus-mt"], copy)
+    (copy / "tokenizer_config.json").write_text(
+        '{"source_lang": "zho", "target_lang": "eng"}', encoding="utf-8"
+    )
+    model = detect_model(copy)
+    assert (model.source_language, model.target_language) == ("zh", "en") and model.problems() == []
+
+
 def test_multilingual_model_without_chinese_is_not_usable(
     ct2_copy_models: dict[str, Path], tmp_path: Path
 ) -> None:
