@@ -121,8 +121,8 @@ def test_server_error_after_the_retries_names_the_url() -> None:
 
 
 def test_slow_reply_times_out_then_succeeds() -> None:
-    with chat_server(ChatServerScript(slow=1, slow_seconds=1.5)) as (url, script):
-        [result] = LlmEngine(settings(url, timeout=0.3)).translate_texts(TEXTS[2:3])
+    with chat_server(ChatServerScript(slow=1, slow_seconds=4.0)) as (url, script):
+        [result] = LlmEngine(settings(url, timeout=1.0)).translate_texts(TEXTS[2:3])
     assert result.en == "text" and len(script.requests) == 2
 
 
@@ -169,7 +169,7 @@ def test_api_key_only_from_the_named_environment_variable(monkeypatch: pytest.Mo
 
 def test_concurrency_is_bounded() -> None:
     texts = [f"第{n}项任务。" for n in range(12)]
-    with chat_server(ChatServerScript(latency=0.1)) as (url, script):
+    with chat_server(ChatServerScript(latency=0.3)) as (url, script):
         results = LlmEngine(settings(url, batch_size=1, concurrency=3)).translate_texts(texts)
     assert all(r.en for r in results)
     assert script.max_in_flight == 3
