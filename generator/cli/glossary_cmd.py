@@ -17,7 +17,7 @@ from ..glossary.review import ImportReport
 from ..model import Guide
 from ..paths import OUTPUT_DIR, TERMS_DIR
 from ..segments import Translation
-from .common import console, err_console, reported_errors
+from .common import MESSAGE_LIMIT, console, err_console, reported_errors, safe
 
 TermsOption = Annotated[Path, typer.Option("--terms", help="Termbase folder (glossary/terms).")]
 GuideOption = Annotated[
@@ -59,7 +59,7 @@ def _translations(guide: Guide | None) -> dict[str, Translation]:
     try:
         return current_translations(guide)
     except CallpackError as error:
-        err_console.print(f"[yellow]note:[/] no translations used ({error})", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]note:[/] no translations used ({safe(error, MESSAGE_LIMIT)})", highlight=False, soft_wrap=True)
         return {}
 
 
@@ -89,7 +89,7 @@ def extract_command(
             if csv_path.exists() and not force:
                 raise GlossaryError("file exists; use --force to overwrite it", csv_path)
             export_csv([c.to_entry() for c in candidates], csv_path)
-            console.print(f"{len(candidates)} candidates written to {csv_path}")
+            console.print(f"{len(candidates)} candidates written to {safe(csv_path)}", soft_wrap=True)
             return
         table = Table(
             title=f"{len(candidates)} candidate terms not in the termbase ({len(termbase)} entries)"
@@ -100,12 +100,12 @@ def extract_command(
         for candidate in shown:
             context = candidate.contexts[0] if candidate.contexts else None
             table.add_row(
-                candidate.zh,
+                safe(candidate.zh),
                 "keyword" if candidate.keyword else "text",
                 str(candidate.count),
                 f"{candidate.cvalue:.1f}",
-                " ".join(candidate.directions[:6]) + (" …" if len(candidate.directions) > 6 else ""),
-                f"[{context.direction_id or '-'}] {_shorten(context.zh)}" if context else "",
+                safe(" ".join(candidate.directions[:6])) + (" …" if len(candidate.directions) > 6 else ""),
+                safe(f"[{context.direction_id or '-'}] {_shorten(context.zh)}") if context else "",
             )
         console.print(table)
 
@@ -148,7 +148,7 @@ def export_command(
             csv_format.export_csv(termbase, output)
         elapsed = time.perf_counter() - started
         console.print(
-            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {output} in {elapsed:.2f} s",
+            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {safe(output)} in {elapsed:.2f} s",
             soft_wrap=True,
         )
 
@@ -177,12 +177,14 @@ def import_command(
                     json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
                 )
             err_console.print(
-                f"[bold red]error:[/] {len(report.errors)} bad row(s) in {file}; nothing was changed."
+                f"[bold red]error:[/] {len(report.errors)} bad row(s) in {safe(file)}; nothing was changed.",
+                highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(GlossaryError.exit_code)
         if not dry_run:
             written = apply_import(termbase, report, terms, delete=delete)
-            console.print(f"written: {', '.join(p.name for p in written) or 'nothing to change'}")
+            console.print(f"written: {safe(', '.join(p.name for p in written)) or 'nothing to change'}", soft_wrap=True)
         else:
             console.print("dry run: nothing was changed.")
         if report.deleted_in_file and not delete:
@@ -199,10 +201,11 @@ def import_command(
 
 def _print_import_report(report: ImportReport) -> None:
     console.print(
-        f"{report.path}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{safe(report.path)}: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.deleted_in_file)} deleted in file, {len(report.conflicts)} conflicts, "
         f"{report.unchanged} unchanged, {len(report.errors)} errors",
         soft_wrap=True,
+        highlight=False,
     )
     for title, changes in (
         ("added", report.added),
@@ -225,10 +228,10 @@ def _print_import_report(report: ImportReport) -> None:
                 detail = f"{change.reason}. {detail}"
             if after is not None and before is None:
                 detail = f"{after.en!r} ({after.status.value}) → {after.origin}"
-            table.add_row(str(change.line or ""), change.zh, ", ".join(change.fields), detail)
+            table.add_row(str(change.line or ""), safe(change.zh), safe(", ".join(change.fields)), safe(detail, 1000))
         console.print(table)
     for error in report.errors:
-        err_console.print(f"[red]row error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]row error:[/] {safe(error, 1000)}", highlight=False, soft_wrap=True)
 
 
 @glossary_app.command("check")
@@ -254,7 +257,7 @@ def check_command(
         json_path, md_path = write_reports(report, out)
         for finding in report.errors[:40]:
             err_console.print(
-                f"[red]{finding.code}[/] {finding.where()}: {finding.message}",
+                f"[red]{safe(finding.code)}[/] {safe(finding.where())}: {safe(finding.message, 1000)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -263,7 +266,7 @@ def check_command(
         console.print(
             f"{report.entries} entries ({report.approved} approved), {report.segments_checked} translated "
             f"segments checked: {len(report.errors)} errors, {len(report.warnings)} warnings. "
-            f"Reports: {json_path}, {md_path}",
+            f"Reports: {safe(json_path)}, {safe(md_path)}",
             soft_wrap=True,
         )
         if report.errors:

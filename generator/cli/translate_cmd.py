@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from .common import console, err_console, reported_errors
+from .common import MESSAGE_LIMIT, console, err_console, reported_errors, safe
 
 if TYPE_CHECKING:
     from ..model import Guide
@@ -79,7 +79,7 @@ def _qa_table(report: QAReport) -> Table:
     for scope in [*areas.values(), report.totals]:
         provenance = ", ".join(f"{k} {v}" for k, v in sorted(scope.by_provenance.items()))
         table.add_row(
-            scope.scope,
+            safe(scope.scope),
             str(scope.segments),
             str(scope.translated),
             str(scope.untranslated),
@@ -99,7 +99,7 @@ def _write_qa(result: PipelineResult, terms: TermIndex, engine: str | None) -> Q
     console.print(_qa_table(report))
     checks = ", ".join(f"{name} {count}" for name, count in sorted(report.checks().items())) or "none"
     console.print(f"QA findings by check: {checks}")
-    console.print(f"QA report: {json_path} and {html_path}")
+    console.print(f"QA report: {safe(json_path)} and {safe(html_path)}", soft_wrap=True)
     return report
 
 
@@ -125,9 +125,9 @@ def translate_command(
         terms = load_term_index()
         mt_engine, message = select_engine(engine.value, model)
         if message:
-            err_console.print(f"[yellow]note:[/] {message}", soft_wrap=True)
+            err_console.print(f"[yellow]note:[/] {safe(message, MESSAGE_LIMIT)}", soft_wrap=True, highlight=False)
         elif mt_engine is not None:
-            console.print(f"MT engine: {mt_engine.engine_id}")
+            console.print(f"MT engine: {safe(mt_engine.engine_id)}", highlight=False)
         from ..translate.pipeline import select_segments
 
         total = len(select_segments(guide, direction))
@@ -168,7 +168,7 @@ def export_command(
         write_bilingual_json(json_path, data)
         totals = data["totals"]
         console.print(
-            f"Wrote {json_path}: {totals['segments']} segments, {totals['translated']} translated, "
+            f"Wrote {safe(json_path)}: {totals['segments']} segments, {totals['translated']} translated, "
             f"{totals['untranslated']} untranslated ({', '.join(f'{k} {v}' for k, v in sorted(totals['by_provenance'].items()))})"
         )
 
@@ -195,7 +195,7 @@ def models_list() -> None:
     with reported_errors():
         dirs = package_dirs()
         packages = installed_packages(dirs)
-        console.print("Package folder(s): " + ", ".join(str(d) for d in dirs))
+        console.print("Package folder(s): " + ", ".join(safe(d) for d in dirs), soft_wrap=True)
         if not packages:
             console.print(
                 "No argos packages installed. No zh→en model is published; install one with "
@@ -206,14 +206,14 @@ def models_list() -> None:
         for package in packages:
             problems = package.problems()
             if problems:
-                status = "[red]not usable:[/] " + "; ".join(problems)
+                status = "[red]not usable:[/] " + safe("; ".join(problems), 1000)
             elif chosen is not None and chosen.path == package.path:
                 status = "[green]usable, used for zh→en[/]"
             else:
                 status = "usable"
             console.print(
-                f"{package.name}  {package.from_code}→{package.to_code}  version {package.package_version or '?'}  "
-                f"{status}\n    {package.path}",
+                f"{safe(package.name)}  {safe(package.from_code)}→{safe(package.to_code)}  "
+                f"version {safe(package.package_version or '?')}  {status}\n    {safe(package.path)}",
                 soft_wrap=True,
                 highlight=False,
             )
@@ -227,7 +227,10 @@ def models_install(file: Annotated[Path, typer.Argument(help="An .argosmodel fil
     with reported_errors():
         package = install_package(file)
         console.print(
-            f"Installed {package.name} ({package.from_code}→{package.to_code} {package.package_version}) in {package.path}"
+            f"Installed {safe(package.name)} ({safe(package.from_code)}→{safe(package.to_code)} "
+            f"{safe(package.package_version)}) in {safe(package.path)}",
+            soft_wrap=True,
+            highlight=False,
         )
 
 
@@ -251,7 +254,7 @@ def xliff_export(
             result.suggestions,
             original=Path(guide.source_path).name,
         )
-        console.print(f"Wrote {out}: {len(result.segments)} units")
+        console.print(f"Wrote {safe(out)}: {len(result.segments)} units", soft_wrap=True)
 
 
 @xliff_app.command("import")
@@ -272,7 +275,9 @@ def xliff_import(
             result = import_xliff(file, segment_guide(guide), current, memory)
         for warning in result.warnings:
             err_console.print(
-                f"[yellow]warning:[/] {file}:{warning.line}: {warning.unit_id}: {warning.message}"
+                f"[yellow]warning:[/] {safe(file)}:{warning.line}: {safe(warning.unit_id)}: {safe(warning.message, 1000)}",
+                highlight=False,
+                soft_wrap=True,
             )
         console.print(
             f"Imported {len(result.applied)} reviewed unit(s); {result.unchanged} unchanged, "
@@ -298,7 +303,7 @@ def memory_import_json(
         segments = {s.id: s for s in segment_guide(_guide(guide_path))} if check else None
         units = read_work_files(files, segments)
         write_tmx(tmx, units)
-        console.print(f"Wrote {tmx}: {len(units)} reviewed unit(s) from {len(files)} file(s)")
+        console.print(f"Wrote {safe(tmx)}: {len(units)} reviewed unit(s) from {len(files)} file(s)", soft_wrap=True)
 
 
 @memory_app.command("export")
@@ -328,7 +333,7 @@ def memory_export(
             for e in entries
         ]
         write_tmx(tmx, units)
-        console.print(f"Wrote {tmx}: {len(units)} unit(s)")
+        console.print(f"Wrote {safe(tmx)}: {len(units)} unit(s)", soft_wrap=True)
 
 
 @memory_app.command("status")
@@ -342,8 +347,8 @@ def memory_status() -> None:
                 "SELECT provenance, count(*) FROM entries GROUP BY provenance"
             ).fetchall()
             imports = memory.db.execute("SELECT path, units, imported FROM imports ORDER BY path").fetchall()
-            console.print(f"Memory: {memory.path}")
+            console.print(f"Memory: {safe(memory.path)}", soft_wrap=True)
         for provenance, count in counts:
-            console.print(f"  {provenance}: {count}")
+            console.print(f"  {safe(provenance)}: {count}")
         for path, units, imported in imports:
-            console.print(f"  imported {path}: {units} unit(s) at {imported}")
+            console.print(f"  imported {safe(path)}: {units} unit(s) at {safe(imported)}", soft_wrap=True)
