@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .. import limits
 from ..errors import GlossaryError
 from ..fileio import write_atomic
 from ..paths import TERMS_DIR
@@ -166,10 +167,7 @@ def entry_from_fields(
 
 def read_text(path: Path, *, allow_bom: bool = True) -> str:
     """Read a UTF-8 file, or raise a GlossaryError naming the line of the first bad byte."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise GlossaryError(f"cannot read file: {error.strerror}", path) from None
+    data = limits.read_bytes_bounded(path, limits.MAX_TEXT_BYTES, GlossaryError)
     try:
         text = data.decode("utf-8-sig" if allow_bom else "utf-8")
     except UnicodeDecodeError as error:

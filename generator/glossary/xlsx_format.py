@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import limits
 from ..errors import GlossaryError
 from ..fileio import atomic_path
 from .review import ReviewFile, ReviewRow
@@ -143,9 +144,14 @@ def read_xlsx(path: Path) -> ReviewFile:
         review.errors.append(GlossaryError("not an XLSX workbook", path))
         return review
     try:
+        limits.check_zip_file(path, limits.XLSX_LIMITS, GlossaryError, limits.MAX_XLSX_BYTES)
+    except GlossaryError as error:
+        review.errors.append(error)
+        return review
+    try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
-        review.errors.append(GlossaryError(f"cannot open workbook: {error}", path))
+        review.errors.append(GlossaryError(f"cannot open workbook: {str(error)[:200]}", path))
         return review
     try:
         sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]

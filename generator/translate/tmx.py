@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import limits
 from ..errors import TranslationError
 from ..fileio import write_atomic
 
@@ -40,6 +41,7 @@ def _parser() -> etree.XMLParser:
 
 def read_tmx(path: Path) -> list[TmxUnit]:
     """Read the units of a TMX 1.4 file; a malformed file raises `TranslationError` naming the line."""
+    limits.check_file_size(path, limits.MAX_XML_BYTES, TranslationError)
     try:
         tree = etree.parse(str(path), _parser())
     except OSError as error:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import limits
 from ..errors import TranslationError
 from ..fileio import write_atomic
 from ..segments import Provenance, Segment, State, Translation
@@ -99,6 +100,7 @@ class _Unit:
 
 
 def _read_units(path: Path) -> list[_Unit]:
+    limits.check_file_size(path, limits.MAX_XML_BYTES, TranslationError)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.parse(str(path), parser).getroot()
