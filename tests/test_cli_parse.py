@@ -123,3 +123,21 @@ def test_missing_file_with_hostile_name_is_a_clean_error(tmp_path: Path) -> None
     result = runner.invoke(app, ["parse", str(tmp_path / "missing[" / "][bold]\x1b[31m.txt")])
     assert result.exit_code == 2, result.output
     assert "missing[/][bold]" in result.output and "\x1b" not in result.output
+
+
+def test_json_to_a_folder_or_an_unwritable_path_is_a_clean_error(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from generator.cli import parse_cmd
+
+    result = runner.invoke(app, ["parse", "--json", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path}: is a folder" in result.output
+
+    def refuse(path, data):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(parse_cmd, "write_atomic", refuse)
+    result = runner.invoke(app, ["parse", "--json", str(tmp_path / "g.json")])
+    assert result.exit_code == 2, result.output
+    assert "g.json: cannot write: Permission denied" in result.output

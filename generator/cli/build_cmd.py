@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .common import console, reported_errors, safe
+from .common import console, err_console, reported_errors, safe
 
 
 def _split(values: list[str] | None, default: tuple[str, ...]) -> list[str]:
@@ -115,6 +115,8 @@ def register(app: typer.Typer) -> None:
                     on_start=on_start,
                 )
             elapsed = time.perf_counter() - started
+            for warning in report.warnings:
+                err_console.print(f"[yellow]warning:[/] {safe(warning, 500)}", highlight=False, soft_wrap=True)
             console.print(
                 f"{report.jobs_built} documents built ({len(report.built)} files), "
                 f"{report.jobs_skipped} up to date, in {elapsed:.1f} s → {safe(report.out / 'index.html')}",

@@ -65,6 +65,13 @@ def reported_errors() -> Iterator[None]:
             f"[bold red]error:[/] {safe(error, MESSAGE_LIMIT, multiline=True)}", highlight=False, soft_wrap=True
         )
         raise typer.Exit(error.exit_code) from None
+    except OSError as error:
+        # A safety net: an I/O failure no stage turned into a CallpackError is still one line.
+        where = f"{safe(error.filename)}: " if error.filename else ""
+        err_console.print(
+            f"[bold red]error:[/] {where}{safe(error.strerror or error, MESSAGE_LIMIT)}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
 
 
 def guide_path_or_bundled(path: Path | None) -> Path:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..errors import InputFileError
 from ..fileio import write_atomic
 from ..model import DirectionType, Guide
 from ..parse import parse_guide
@@ -43,7 +44,13 @@ def parse(
         if has_errors(problems):
             raise typer.Exit(4)
         if json_out is not None:
-            write_atomic(json_out, json.dumps(model.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
+            data = json.dumps(model.to_json_dict(), ensure_ascii=False, indent=1) + "\n"
+            if json_out.is_dir():
+                raise InputFileError("is a folder; --json needs a file name", json_out)
+            try:
+                write_atomic(json_out, data)
+            except OSError as error:
+                raise InputFileError(f"cannot write: {error.strerror}", json_out) from None
             console.print(
                 f"Wrote {safe(json_out)}: {len(model.areas)} areas, {len(model.directions)} directions, "
                 f"{len(model.repairs)} repairs."
