@@ -224,3 +224,8 @@ def test_american_spelling_everywhere(memory_only: PipelineResult) -> None:
         for m in _BRITISH.finditer(form)
     ]
     assert found == []
+
+
+def test_foreign_partner_rule_includes_hong_kong_macao_taiwan(memory_only: PipelineResult) -> None:
+    rule = [(sid, en) for sid, zh, en in _pairs(memory_only) if sid.startswith("guide:") and "国（境）外" in zh]
+    assert rule and all("foreign (including Hong Kong, Macao and Taiwan)" in en for _, en in rule)
