@@ -101,7 +101,7 @@ def current_workspace() -> Workspace:
         if fallback:
             err_console.print(
                 "[yellow]note:[/] no callpack.toml here or above; using the bundled guide's workspace "
-                f"({escape(str(workspace.root))}). Start your own with `callpack init`.",
+                f"({safe(workspace.root)}). Start your own with `callpack init`.",
                 highlight=False,
                 soft_wrap=True,
             )
