@@ -406,10 +406,14 @@ def render_term_file(entries: Iterable[TermEntry]) -> str:
     """The exact text of one termbase file: header, then rows sorted by zh, `\\n` line ends."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # csv quotes a field with the line terminator in it, but not one with a bare CR, which a
+    # reader then takes for a line end: such rows are written fully quoted.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     for entry in sorted(entries, key=lambda e: e.zh):
         row = entry.to_row()
-        writer.writerow([row[name] for name in HEADER])
+        values = [row[name] for name in HEADER]
+        (quoted if any("\r" in value for value in values) else writer).writerow(values)
     return buffer.getvalue()
 
 
