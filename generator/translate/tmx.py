@@ -100,20 +100,33 @@ def tmx_bytes(units: Iterable[TmxUnit]) -> bytes:
         creationdate=datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"),
     )
     body = etree.SubElement(root, "body")
-    for unit in units:
-        tu = etree.SubElement(body, "tu")
-        if unit.segment_id:
-            tu.set("tuid", unit.segment_id)
-            etree.SubElement(tu, "prop", type="x-segment-id").text = unit.segment_id
-        etree.SubElement(tu, "prop", type="x-provenance").text = unit.provenance
-        etree.SubElement(tu, "prop", type="x-state").text = unit.state
-        etree.SubElement(tu, "note").text = unit.note or ""
-        for lang, text in ((SOURCE_LANG, unit.zh), (TARGET_LANG, unit.en)):
-            tuv = etree.SubElement(tu, "tuv")
-            tuv.set(XML_LANG, lang)
-            etree.SubElement(tuv, "seg").text = text
+    for number, unit in enumerate(units, start=1):
+        try:
+            _add_unit(body, unit)
+        except ValueError:  # lxml refuses text that XML cannot hold
+            raise TranslationError(
+                f"unit {unit.segment_id or number}: a control character cannot be written to TMX"
+            ) from None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _add_unit(body: etree._Element, unit: TmxUnit) -> None:
+    tu = etree.SubElement(body, "tu")
+    if unit.segment_id:
+        tu.set("tuid", unit.segment_id)
+        etree.SubElement(tu, "prop", type="x-segment-id").text = unit.segment_id
+    etree.SubElement(tu, "prop", type="x-provenance").text = unit.provenance
+    etree.SubElement(tu, "prop", type="x-state").text = unit.state
+    etree.SubElement(tu, "note").text = unit.note or ""
+    for lang, text in ((SOURCE_LANG, unit.zh), (TARGET_LANG, unit.en)):
+        tuv = etree.SubElement(tu, "tuv")
+        tuv.set(XML_LANG, lang)
+        etree.SubElement(tuv, "seg").text = text
+
+
 def write_tmx(path: Path, units: Iterable[TmxUnit]) -> None:
-    write_atomic(path, tmx_bytes(units))
+    try:
+        data = tmx_bytes(units)
+    except TranslationError as error:
+        raise TranslationError(error.message, path) from None
+    write_atomic(path, data)
