@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from generator.errors import GlossaryError
 from generator.glossary.review import ReviewFile, read_review_file
 from generator.glossary.tbx_format import export_tbx
-from generator.glossary.termbase import HEADER, Status, Termbase, TermEntry
+from generator.glossary.termbase import HEADER, Status, Termbase, TermEntry, read_termbase
 
 BUDGET = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -62,9 +62,15 @@ def test_csv_rows_are_read_or_reported(rows: list[dict[str, str]]) -> None:
             writer.writerow([row[name] for name in HEADER])
         path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
         review = _read(path)
-        # A row whose cells split into more lines (a bare CR) is still one record to csv.
         if review is not None:
             _accounted(review, rows)
+        # The same file as a termbase: all rows are entries, or errors say why not (a termbase with
+        # any error is refused as a whole, so nothing is lost quietly).
+        terms = Path(folder) / "terms"
+        terms.mkdir()
+        path.rename(terms / "01-x.csv")
+        entries, errors = read_termbase(terms)
+        assert errors or len(entries) == sum(1 for row in rows if not _blank(row))
 
 
 # XML 1.0 cannot hold most control characters, so neither can a workbook.
