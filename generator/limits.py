@@ -38,8 +38,12 @@ class ZipLimits:
 
 # A workbook is XML: ratios of 5–20 are normal; a bomb is in the hundreds or thousands.
 XLSX_LIMITS = ZipLimits(max_members=2_000, max_member_bytes=256 * MiB, max_total_bytes=512 * MiB, max_ratio=100)
-# An Argos package: model weights compress little (opus-mt models are 100–300 MB unpacked).
-MODEL_LIMITS = ZipLimits(max_members=1_000, max_member_bytes=2 * GiB, max_total_bytes=3 * GiB, max_ratio=50)
+# An Argos package: real model weights compress little (opus-mt models are 100–300 MB unpacked),
+# but small hand-built or pruned models are mostly zeros, so the ratio counts only from 64 MiB on:
+# a bomb (a few MB writing gigabytes) is caught, a 5 MB test model that compresses 300× is not.
+MODEL_LIMITS = ZipLimits(
+    max_members=1_000, max_member_bytes=2 * GiB, max_total_bytes=3 * GiB, max_ratio=50, ratio_floor=64 * MiB
+)
 
 
 def _size(path: Path, error: type[CallpackError]) -> int:
