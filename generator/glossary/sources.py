@@ -39,7 +39,7 @@ def guide_segments(guide: Guide | None) -> list[Segment]:
 
 def current_translations(guide: Guide | None = None) -> dict[str, Translation]:
     """The translation store's current translations by segment id (no MT)."""
-    from ..translate.store import current_translations as stored  # the store imports the termbase
+    from ..translate.pipeline import current_translations as stored  # the pipeline imports the termbase
 
     return stored(guide)
 
