@@ -217,7 +217,7 @@ def decide(
     force: bool = False,
     resolution: Resolution | None = None,
 ) -> str | Conflict:
-    """"apply", "unchanged", "kept" (a resolution kept ours) or the `Conflict` for one unit."""
+    """ "apply", "unchanged", "kept" (a resolution kept ours) or the `Conflict` for one unit."""
     segment = incoming.segment
     if (
         incoming.base_en is not None
@@ -226,9 +226,16 @@ def decide(
     ):
         return "unchanged"  # untouched in the file: never a reason to change the memory
     provenance = provenance_for(incoming.state)
-    if current is not None and current.en == incoming.en and _rank(current.provenance) >= _rank(provenance):
-        if _rank(current.provenance) > _rank(provenance) or current.state == incoming.state:
-            return "unchanged"
+    # The same English: unchanged unless the file raises it (a draft the reviewer now marks reviewed).
+    if (
+        current is not None
+        and current.en == incoming.en
+        and (
+            _rank(current.provenance) > _rank(provenance)
+            or (current.provenance == provenance and current.state == incoming.state)
+        )
+    ):
+        return "unchanged"
     ours = revision(segment.zh, current)
     if current is None or current.provenance not in WORK:
         return "apply"  # a machine draft or nothing: no translator's work to lose
@@ -382,7 +389,9 @@ class TranslationMemory:
             self._fuzzy_index = None
         return SyncResult(imported=imported, removed=removed, units=total)
 
-    def _insert_unit(self, unit: TmxUnit, provenance: Provenance, state: State, origin: str, layer: int) -> None:
+    def _insert_unit(
+        self, unit: TmxUnit, provenance: Provenance, state: State, origin: str, layer: int
+    ) -> None:
         self.db.execute(
             "INSERT INTO entries (source_key, zh, en, provenance, state, segment_id, note, origin, engine,"
             " updated, layer, creationdate, creationid, changedate, changeid)"
@@ -764,3 +773,59 @@ def merge(
     if apply and not dry_run:
         result.written = memory.commit(apply, translator)
     return result
+
+
+def incoming_from_tmx(
+    units: Sequence[TmxUnit], segments: Sequence[Segment], path: Path
+) -> tuple[list[Incoming], list[TmxUnit]]:
+    """Match the units of a returned TMX to segments: by id when it has ours, else by source text.
+
+    Returns the matched units and those that match no segment. A unit that still hashes to the
+    revision it was exported with is untouched (its base is itself).
+    """
+    by_id = {segment.id: segment for segment in segments}
+    by_key: dict[str, list[Segment]] = {}
+    for segment in segments:
+        by_key.setdefault(source_key(segment.zh), []).append(segment)
+    incoming: list[Incoming] = []
+    unmatched: list[TmxUnit] = []
+    claimed: dict[str, TmxUnit] = {}
+    for unit in units:
+        key = source_key(unit.zh)
+        if unit.segment_id and unit.segment_id in by_id and source_key(by_id[unit.segment_id].zh) == key:
+            targets = [by_id[unit.segment_id]]
+        else:
+            targets = by_key.get(key, [])
+        if not targets:
+            unmatched.append(unit)
+            continue
+        state = State(unit.state)
+        provenance = Provenance(unit.provenance) if unit.provenance in WORK else provenance_for(state)
+        untouched = bool(unit.revision) and unit.revision == revision(
+            unit.zh, Translation("", unit.en, provenance, state)
+        )
+        for segment in targets:
+            other = claimed.get(segment.id)
+            if other is not None:
+                if other.en != unit.en:
+                    raise TranslationError(
+                        f"two units translate segment {segment.id} differently (lines {other.line} and {unit.line})",
+                        path,
+                        unit.line,
+                    )
+                continue
+            claimed[segment.id] = unit
+            incoming.append(
+                Incoming(
+                    segment=segment,
+                    en=unit.en,
+                    state=state,
+                    line=unit.line,
+                    note=unit.note or None,
+                    base_en=unit.en if untouched else None,
+                    base_state=unit.state if untouched else None,
+                    base_revision=unit.revision or None,
+                    changedate=unit.changedate,
+                )
+            )
+    return incoming, unmatched

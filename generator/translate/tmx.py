@@ -118,7 +118,9 @@ def parse_tmx(data: bytes, path: Path) -> list[TmxUnit]:
         provenance = props.get("x-provenance") or ("post-edited" if state == "translated" else "reviewed")
         if provenance not in PROVENANCES:
             raise TranslationError(
-                f"unknown x-provenance {provenance!r} (allowed: {', '.join(PROVENANCES)})", path, tu.sourceline
+                f"unknown x-provenance {provenance!r} (allowed: {', '.join(PROVENANCES)})",
+                path,
+                tu.sourceline,
             )
         segment_id = props.get("x-segment-id") or None
         if segment_id is not None:
@@ -193,7 +195,10 @@ def tmx_bytes(
 
 
 def write_tmx(
-    path: Path, units: Iterable[TmxUnit], target_language: str = TARGET_LANG, source_language: str = SOURCE_LANG
+    path: Path,
+    units: Iterable[TmxUnit],
+    target_language: str = TARGET_LANG,
+    source_language: str = SOURCE_LANG,
 ) -> bool:
     """Write the TMX file atomically; returns False (and leaves the file alone) when nothing changed."""
     data = tmx_bytes(units, target_language, source_language)
