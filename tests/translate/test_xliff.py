@@ -8,8 +8,7 @@ from lxml import etree
 from generator.errors import TranslationError
 from generator.model import Guide
 from generator.segments import Provenance, State
-from generator.translate.pipeline import translate_guide
-from generator.translate.pipeline import current_translations
+from generator.translate.pipeline import current_translations, translate_guide
 from generator.translate.store import TranslationMemory, open_memory
 from generator.translate.termbase import TermIndex
 from generator.translate.xliff import NS, export_xliff, import_xliff
