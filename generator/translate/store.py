@@ -553,14 +553,18 @@ class TranslationMemory:
 
     def exact_many(self, keys: Iterable[str]) -> dict[str, list[MemoryEntry]]:
         """Reviewed and post-edited entries by source key (already normalized), newest first."""
-        wanted = set(keys)
+        wanted = sorted(set(keys))
         found: dict[str, list[MemoryEntry]] = {}
-        for row in self.db.execute(
-            "SELECT * FROM entries WHERE provenance IN ('reviewed', 'post-edited') ORDER BY id DESC"
-        ):
-            if row["source_key"] in wanted:
+        for start in range(0, len(wanted), 500):  # SQLite bounds the number of parameters
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.execute(
+                "SELECT * FROM entries WHERE provenance IN ('reviewed', 'post-edited')"
+                f" AND source_key IN ({marks}) ORDER BY id DESC",
+                chunk,
+            ):
                 found.setdefault(row["source_key"], []).append(self._entry(row))
-        return found
+        return found  # each key lies in one chunk, so its entries stay newest first
 
     def export_units(self, everything: bool = False) -> list[TmxUnit]:
         """One unit per segment id (the one `choose()` picks) and per source of the id-less entries.
@@ -569,27 +573,29 @@ class TranslationMemory:
         revision it was exported at, so a CAT tool's edit of it can come back with `decide()`.
         """
         by_id: dict[str, list[MemoryEntry]] = {}
+        by_key: dict[str, list[MemoryEntry]] = {}
         loose: dict[str, list[MemoryEntry]] = {}
         mt: list[MemoryEntry] = []
-        for entry in self.entries():
+        for entry in reversed(list(self.entries())):  # newest first, as exact_many gives them
             if entry.provenance == Provenance.MT:
                 mt.append(entry)
-            elif entry.segment_id:
+                continue
+            by_key.setdefault(source_key(entry.zh), []).append(entry)
+            if entry.segment_id:
                 by_id.setdefault(entry.segment_id, []).append(entry)
             else:
                 loose.setdefault(source_key(entry.zh), []).append(entry)
         chosen: list[MemoryEntry] = []
         for segment_id, entries in by_id.items():
-            candidates = self.exact_many([source_key(entries[0].zh)])[source_key(entries[0].zh)]
-            best = choose(candidates, segment_id)
+            best = choose(by_key[source_key(entries[0].zh)], segment_id)
             # The segment's English is whatever translates it now, under the segment's own id.
             chosen.append(best if best.segment_id == segment_id else _with_id(best, segment_id))
         covered = {source_key(entry.zh) for entry in chosen}
         for key, entries in loose.items():
             if key not in covered:
-                chosen.append(choose(entries[::-1], None))
+                chosen.append(choose(entries, None))
         if everything:
-            chosen.extend(mt)
+            chosen.extend(mt[::-1])
         units = []
         for entry in sorted(chosen, key=lambda e: (e.segment_id or "~", source_key(e.zh), e.engine)):
             translation = Translation(entry.segment_id or "", entry.en, entry.provenance, entry.state)
