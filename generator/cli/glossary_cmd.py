@@ -71,7 +71,7 @@ def _guide(path: Path | None) -> Guide:
 
 def _translations(guide: Guide | None) -> dict[str, Translation]:
     """The current translations, or none (with a warning) when the translation stage fails."""
-    from ..glossary.sources import current_translations
+    from ..translate.pipeline import current_translations  # the glossary package never calls the pipeline
 
     if guide is None:
         return {}

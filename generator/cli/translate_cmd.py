@@ -378,6 +378,8 @@ def xliff_export(
             source_language=exchange.source_language,
         )
         console.print(f"Wrote {out}: {len(result.segments)} units (XLIFF {version.value})")
+        with _open_memory() as memory:
+            _report_unused(memory, result.segments)
 
 
 @xliff_app.command("import")
