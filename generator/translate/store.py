@@ -43,6 +43,7 @@ OWN_LAYER = 1
 REFERENCE_LAYER = 0
 # Provenances of the memory entries that are a translator's work.
 WORK = (Provenance.REVIEWED, Provenance.POST_EDITED)
+_WORK_VALUES = tuple(provenance.value for provenance in WORK)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -368,7 +369,16 @@ class TranslationMemory:
                 raise TranslationError(f"cannot read TMX file: {error.strerror}", path) from None
             digest = hashlib.sha256(data + bytes([layer])).hexdigest()
             if known.get(key) != digest:
-                pending.append((key, digest, layer, read_tmx(path)))
+                units = read_tmx(path)
+                machine = next((unit for unit in units if unit.provenance not in _WORK_VALUES), None)
+                if machine is not None:
+                    raise TranslationError(
+                        f"a {machine.provenance} unit in the reviewed memory folder; bring a TMX with machine "
+                        "drafts in with `callpack memory import FILE`, which keeps what was edited",
+                        path,
+                        machine.line,
+                    )
+                pending.append((key, digest, layer, units))
         with self.db:
             for key in set(known) - set(current):
                 self.db.execute("DELETE FROM entries WHERE origin = ?", (key,))
@@ -611,7 +621,7 @@ class TranslationMemory:
                     creationid=entry.creationid,
                     changedate=entry.changedate,
                     changeid=entry.changeid,
-                    revision=revision(entry.zh, translation) if entry.provenance in WORK else "",
+                    revision=revision(entry.zh, translation),
                 )
             )
         return units
@@ -806,9 +816,9 @@ def incoming_from_tmx(
             unmatched.append(unit)
             continue
         state = State(unit.state)
-        provenance = Provenance(unit.provenance) if unit.provenance in WORK else provenance_for(state)
+        # Untouched: the unit still hashes to the revision it was exported with (MT drafts included).
         untouched = bool(unit.revision) and unit.revision == revision(
-            unit.zh, Translation("", unit.en, provenance, state)
+            unit.zh, Translation("", unit.en, Provenance(unit.provenance), state)
         )
         for segment in targets:
             other = claimed.get(segment.id)

@@ -423,6 +423,14 @@ def import_xliff(
     for unit in units:
         if unit.state == State.INITIAL:
             skipped += 1
+            if unit.target and unit.target.strip() and unit.target.strip() != (unit.base_en or "").strip():
+                warnings.append(
+                    UnitError(
+                        unit.unit_id,
+                        unit.line,
+                        "has a new target but state initial: not imported (set translated or reviewed)",
+                    )
+                )
             continue
         assert unit.target is not None
         incoming.append(

@@ -457,3 +457,43 @@ def test_a_stale_tmx_from_a_cat_tool_is_a_conflict(
         ("CAT edit of First.", "Second.")
     ]
     assert current_translations(mini_guide)[U3].en == "Second."
+
+
+def test_machine_drafts_come_back_only_through_memory_import(
+    mini_guide: Guide, isolated_state: Path, tmp_path: Path
+) -> None:
+    from generator.segments import Translation
+    from generator.translate.store import decide
+
+    segment = next(s for s in segment_guide(mini_guide) if s.id == U2)
+    with open_memory() as memory:
+        memory.add_mt([(segment.zh, "Machine devices.", "")], "engine-x")
+        [unit] = [u for u in memory.export_units(everything=True) if u.provenance == "mt"]
+    assert unit.revision
+    # Dropped into the reviewed memory folder it is refused, naming file and line ...
+    write_tmx(isolated_state / "memory" / "mt.tmx", [unit])
+    with pytest.raises(TranslationError, match="mt unit in the reviewed memory folder") as caught:
+        open_memory()
+    assert caught.value.line
+    (isolated_state / "memory" / "mt.tmx").unlink()
+    # ... and through `memory import` an untouched draft changes nothing, an edited one is post-edited.
+    path = tmp_path / "back.tmx"
+    write_tmx(path, [unit])
+    [incoming], _ = incoming_from_tmx(read_tmx(path), [segment], path)
+    current = Translation(U2, "Machine devices.", Provenance.MT, State.TRANSLATED)
+    assert decide(incoming, current) == "unchanged"
+    write_tmx(path, [TmxUnit(**{**unit.__dict__, "en": "Edited devices."})])
+    [incoming], _ = incoming_from_tmx(read_tmx(path), [segment], path)
+    assert decide(incoming, current) == "apply" and incoming.state == State.TRANSLATED
+
+
+def test_initial_unit_with_a_new_target_is_reported(
+    mini_guide: Guide, terms: TermIndex, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.xlf"
+    _export(mini_guide, terms, path)
+    _edit(path, U1, "Typed but left initial.", "initial")
+    result = _import(mini_guide, path)
+    assert result.applied == [] and any(
+        w.unit_id == U1 and "state initial" in w.message for w in result.warnings
+    )
