@@ -108,8 +108,6 @@ def parse_tmx(data: bytes, path: Path) -> list[TmxUnit]:
                 else "the English <seg> contains Chinese characters or full-width punctuation"
             )
             raise TranslationError(problem, path, tu.sourceline)
-        if not has_cjk(zh):
-            raise TranslationError("the Chinese <seg> has no Chinese text", path, tu.sourceline)
         state = props.get("x-state") or "reviewed"
         if state not in STATES:
             raise TranslationError(
