@@ -497,3 +497,24 @@ def test_initial_unit_with_a_new_target_is_reported(
     assert result.applied == [] and any(
         w.unit_id == U1 and "state initial" in w.message for w in result.warnings
     )
+
+
+def test_reference_memory_is_read_only_and_below_the_own_folder(mini_guide: Guide, tmp_path: Path) -> None:
+    """Issue 13: a new workspace reads the bundled reviewed memory as a reference; imports write its own."""
+    from generator.segments import Translation
+
+    reference, own = tmp_path / "bundled", tmp_path / "own"
+    reference.mkdir()
+    zh = "构筑便携式柔性光电储一体化器件。"
+    write_tmx(reference / "area-01.tmx", [TmxUnit(zh, "Bundled.", U2, changedate="20990101T000000Z")])
+    before = (reference / "area-01.tmx").read_bytes()
+    segment = next(s for s in segment_guide(mini_guide) if s.id == U2)
+    with open_memory(tmp_path / "db.sqlite", own, [reference]) as memory:
+        entry = memory.exact(zh, U2)
+        assert entry is not None and entry.en == "Bundled."
+        assert memory.fuzzy(zh + "很好")  # fuzzy matches from the reference too
+        written = memory.commit([(segment, Translation(U2, "Own.", Provenance.REVIEWED, State.REVIEWED))])
+        assert [path.parent for path in written] == [own]
+        entry = memory.exact(zh, U2)
+        assert entry is not None and entry.en == "Own."  # the own layer wins over a newer reference date
+    assert (reference / "area-01.tmx").read_bytes() == before
