@@ -416,6 +416,7 @@ def xliff_import(
                 resolutions=resolutions,
                 translator=_translator(),
                 dry_run=dry_run,
+                languages=(_exchange().source_language, _exchange().target_language),
             )
         for warning in result.warnings:
             err_console.print(
@@ -472,6 +473,7 @@ def memory_import(
                 resolutions=resolutions,
                 translator=_translator(),
                 dry_run=dry_run,
+                languages=(_exchange().source_language, _exchange().target_language),
             )
         for unit in unmatched[:20]:
             err_console.print(

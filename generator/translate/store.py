@@ -24,6 +24,7 @@ import getpass
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
@@ -33,7 +34,7 @@ from ..errors import TranslationError
 from ..paths import MEMORY_DIR, STATE_DIR
 from ..segments import Provenance, Segment, State, Translation
 from .text import source_key
-from .tmx import TmxUnit, read_tmx, tmx_date, write_tmx
+from .tmx import SOURCE_LANG, TARGET_LANG, TmxUnit, read_tmx, tmx_date, write_tmx
 
 DEFAULT_DB = STATE_DIR / "memory.sqlite"
 FUZZY_THRESHOLD = 0.75
@@ -218,7 +219,7 @@ def decide(
     force: bool = False,
     resolution: Resolution | None = None,
 ) -> str | Conflict:
-    """ "apply", "unchanged", "kept" (a resolution kept ours) or the `Conflict` for one unit."""
+    """What to do with one returning unit: apply, unchanged, kept (resolved 'ours') or a `Conflict`."""
     segment = incoming.segment
     if (
         incoming.base_en is not None
@@ -429,12 +430,26 @@ class TranslationMemory:
         items: Iterable[tuple[Segment, Translation]],
         translator: str = "",
         moment: datetime | None = None,
+        target_language: str = TARGET_LANG,
+        source_language: str = SOURCE_LANG,
     ) -> list[Path]:
         """Write translators' work into the own folder's TMX files (atomically), then re-index.
 
         Each item replaces the unit for its segment id in `memory_file_for()` (keeping its creation
-        date and id) with `changedate` now. Returns the files written.
+        date and id, and its note unless the item brings one) with `changedate` now. Two imports at
+        once take turns (a lock file next to the database). Returns the files written.
         """
+        with _locked(self.path.with_suffix(".lock")):
+            return self._commit(list(items), translator, moment, target_language, source_language)
+
+    def _commit(
+        self,
+        items: list[tuple[Segment, Translation]],
+        translator: str,
+        moment: datetime | None,
+        target_language: str,
+        source_language: str,
+    ) -> list[Path]:
         changeid = translator or _login()
         date = tmx_date(moment)
         by_file: dict[str, list[tuple[Segment, Translation]]] = {}
@@ -454,7 +469,7 @@ class TranslationMemory:
                     zh=segment.zh,
                     en=translation.en,
                     segment_id=segment.id,
-                    note=translation.note or "",
+                    note=translation.note if translation.note is not None else (old.note if old else ""),
                     provenance=translation.provenance.value,
                     state=translation.state.value,
                     creationdate=(old.creationdate if old and old.creationdate else date),
@@ -469,7 +484,7 @@ class TranslationMemory:
                     units.append(unit)
             staged.append((path, units))
         self.memory_dir.mkdir(parents=True, exist_ok=True)
-        written = [path for path, units in staged if write_tmx(path, units)]
+        written = [path for path, units in staged if write_tmx(path, units, target_language, source_language)]
         if written:
             self.sync_tmx()
         return written
@@ -734,6 +749,23 @@ def _with_id(entry: MemoryEntry, segment_id: str) -> MemoryEntry:
     return replace(entry, segment_id=segment_id)
 
 
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on `path` (POSIX); elsewhere a no-op."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -761,6 +793,7 @@ def merge(
     resolutions: Mapping[str, Resolution] | None = None,
     translator: str = "",
     dry_run: bool = False,
+    languages: tuple[str, str] = (SOURCE_LANG, TARGET_LANG),
 ) -> MergeResult:
     """Apply the units whose segment has not changed since export; report the others as conflicts."""
     result = MergeResult()
@@ -787,7 +820,9 @@ def merge(
         else:
             result.unchanged += 1
     if apply and not dry_run:
-        result.written = memory.commit(apply, translator)
+        result.written = memory.commit(
+            apply, translator, target_language=languages[1], source_language=languages[0]
+        )
     return result
 
 

@@ -406,6 +406,7 @@ def import_xliff(
     resolutions: Mapping[str, Resolution] | None = None,
     translator: str = "",
     dry_run: bool = False,
+    languages: tuple[str, str] = ("zh-CN", "en"),
 ) -> ImportResult:
     """Apply a translator's XLIFF: all units valid, or nothing changes (`TranslationError` lists the ids).
 
