@@ -518,3 +518,18 @@ def test_reference_memory_is_read_only_and_below_the_own_folder(mini_guide: Guid
         entry = memory.exact(zh, U2)
         assert entry is not None and entry.en == "Own."  # the own layer wins over a newer reference date
     assert (reference / "area-01.tmx").read_bytes() == before
+
+
+def test_an_xliff_edit_keeps_the_units_note(
+    mini_guide: Guide, terms: TermIndex, tmp_path: Path, isolated_state: Path
+) -> None:
+    area = isolated_state / "memory" / "area-01.tmx"
+    write_tmx(
+        area, [TmxUnit("构筑便携式柔性光电储一体化器件。", "Old.", U2, note="checked against the call text")]
+    )
+    path = tmp_path / "a.xlf"
+    _export(mini_guide, terms, path)
+    _edit(path, U2, "New.", "reviewed")
+    assert _import(mini_guide, path).applied == [U2]
+    [unit] = read_tmx(area)
+    assert (unit.en, unit.note) == ("New.", "checked against the call text")
