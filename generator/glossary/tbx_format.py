@@ -126,6 +126,75 @@ TBX_SUBSET_RNG = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+# RELAX NG for exactly the subset of TBX-Basic 2008 (TBX core structure, ISO 30042:2008) that
+# `export_tbx2008` writes: martifHeader with fileDesc and the XCS reference, then termEntry →
+# langSet → tig with auxiliary information where the core structure puts it (after the term and its
+# termNotes; notes before the tigs of a langSet), and the TBX-Basic picklists.
+TBX2008_SUBSET_RNG = """<?xml version="1.0" encoding="UTF-8"?>
+<grammar xmlns="http://relaxng.org/ns/structure/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+  <start>
+    <element name="martif">
+      <attribute name="type"><value>TBX-Basic</value></attribute>
+      <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"/></attribute>
+      <element name="martifHeader">
+        <element name="fileDesc">
+          <element name="titleStmt"><element name="title"><ref name="nonEmpty"/></element></element>
+          <element name="sourceDesc"><element name="p"><ref name="nonEmpty"/></element></element>
+        </element>
+        <element name="encodingDesc">
+          <element name="p"><attribute name="type"><value>XCSURI</value></attribute><ref name="nonEmpty"/></element>
+        </element>
+      </element>
+      <element name="text">
+        <element name="body"><oneOrMore><ref name="termEntry"/></oneOrMore></element>
+      </element>
+    </element>
+  </start>
+  <define name="nonEmpty"><data type="string"><param name="minLength">1</param></data></define>
+  <define name="termEntry">
+    <element name="termEntry">
+      <attribute name="id"><data type="ID"/></attribute>
+      <optional><element name="descrip"><attribute name="type"><value>subjectField</value></attribute><ref name="nonEmpty"/></element></optional>
+      <oneOrMore><element name="note"><ref name="nonEmpty"/></element></oneOrMore>
+      <element name="langSet">
+        <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"><param name="pattern">zh(-.*)?</param></data></attribute>
+        <element name="tig">
+          <element name="term"><ref name="nonEmpty"/></element>
+          <optional><ref name="pos"/></optional>
+          <zeroOrMore><element name="descrip"><attribute name="type"><value>context</value></attribute><ref name="nonEmpty"/></element></zeroOrMore>
+        </element>
+      </element>
+      <optional>
+        <element name="langSet">
+          <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"><param name="pattern">en(-.*)?</param></data></attribute>
+          <optional><element name="note"><ref name="nonEmpty"/></element></optional>
+          <oneOrMore>
+            <element name="tig">
+              <element name="term"><ref name="nonEmpty"/></element>
+              <element name="termNote">
+                <attribute name="type"><value>administrativeStatus</value></attribute>
+                <choice>
+                  <value>preferredTerm-admn-sts</value><value>admittedTerm-admn-sts</value>
+                  <value>deprecatedTerm-admn-sts</value><value>supersededTerm-admn-sts</value>
+                </choice>
+              </element>
+              <optional><ref name="pos"/></optional>
+            </element>
+          </oneOrMore>
+        </element>
+      </optional>
+    </element>
+  </define>
+  <define name="pos">
+    <element name="termNote">
+      <attribute name="type"><value>partOfSpeech</value></attribute>
+      <choice><value>noun</value><value>verb</value><value>adjective</value><value>adverb</value><value>other</value></choice>
+    </element>
+  </define>
+</grammar>
+"""
+
+
 def _e(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     element = etree.SubElement(parent, f"{{{TBX_NAMESPACE}}}{tag}")
     for name, value in attributes.items():
@@ -283,7 +352,18 @@ def export_tbx2008(
     if not entries:
         raise GlossaryError("the termbase is empty; TBX needs at least one term entry", path)
     tree = build_tbx2008(entries, contexts, source_language, target_language, exported)
+    problems = validate_tbx2008(tree)
+    if problems:  # a bug in build_tbx2008, never the user's input
+        raise GlossaryError("exported TBX 2008 does not validate: " + problems[0], path)
     write_atomic(path, etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def validate_tbx2008(tree: etree._ElementTree) -> list[str]:
+    """Errors of `tree` against the exported TBX-Basic 2008 subset (empty when valid)."""
+    schema = etree.RelaxNG(etree.fromstring(TBX2008_SUBSET_RNG.encode("utf-8")))
+    if schema.validate(tree):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
 def subset_schema() -> etree.RelaxNG:

@@ -275,3 +275,12 @@ def test_layered_termbase_and_import_into_the_project_layer(terms_dir: Path, tmp
     assert {p.name: p.read_bytes() for p in terms_dir.glob("*.csv")} == before  # reference untouched
     again = load_termbase_layers([terms_dir, project])
     assert again["太阳能电池"].en == "solar cell (project)" and again["钙钛矿"].en == "perovskite (project)"
+
+
+def test_tbx2008_follows_the_subset_schema_which_can_fail(terms_dir: Path) -> None:
+    tree = tbx_format.build_tbx2008(load_termbase(terms_dir), None, "zh-CN", "en-US")
+    assert tbx_format.validate_tbx2008(tree) == []
+    tig = tree.getroot().find("text/body/termEntry/langSet/tig")
+    assert tig is not None
+    etree.SubElement(tig, "term").text = "a second term"
+    assert tbx_format.validate_tbx2008(tree)
