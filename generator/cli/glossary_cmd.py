@@ -14,6 +14,7 @@ from rich.table import Table
 from ..errors import CallpackError, GlossaryError
 from ..fileio import write_atomic
 from ..glossary.review import ImportReport
+from ..glossary.termbase import Termbase
 from ..model import Guide
 from ..paths import TERMS_DIR
 from ..segments import Translation
@@ -29,7 +30,25 @@ GuideOption = Annotated[
 class ExportFormat(StrEnum):
     XLSX = "xlsx"
     TBX = "tbx"
+    TBX2008 = "tbx2008"
     CSV = "csv"
+
+
+def _layered_termbase(terms: Path | None) -> Termbase:
+    """`--terms FOLDER` alone, or the workspace's layers (bundled reference below the project's own)."""
+    from ..glossary.termbase import load_termbase, load_termbase_layers
+    from .common import current_workspace
+
+    if terms is not None:
+        return load_termbase(terms)
+    return load_termbase_layers(current_workspace().terms_layers)
+
+
+def _languages() -> tuple[str, str]:
+    from .common import current_workspace
+
+    exchange = current_workspace().settings.exchange
+    return exchange.source_language, exchange.target_language
 
 
 glossary_app = typer.Typer(
@@ -52,7 +71,7 @@ def _guide(path: Path | None) -> Guide:
 
 def _translations(guide: Guide | None) -> dict[str, Translation]:
     """The current translations, or none (with a warning) when the translation stage fails."""
-    from ..glossary.sources import current_translations
+    from ..translate.pipeline import current_translations  # the glossary package never calls the pipeline
 
     if guide is None:
         return {}
@@ -116,9 +135,18 @@ def _shorten(text: str, size: int = 40) -> str:
 
 @glossary_app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx, tbx or csv.")],
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx, tbx (TBX v3), tbx2008 (martif, for OmegaT/translate-toolkit) or csv.",
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    terms: TermsOption = TERMS_DIR,
+    terms: Annotated[
+        Path | None, typer.Option("--terms", help="Termbase folder (default: the workspace's layers).")
+    ] = None,
     guide_path: GuideOption = None,
     contexts: Annotated[bool, typer.Option(help="Add guide contexts (XLSX and TBX).")] = True,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
@@ -126,14 +154,13 @@ def export_command(
     """Export the termbase for review: XLSX for translators, TBX-Basic for CAT tools, or CSV."""
     with reported_errors():
         from ..glossary import csv_format, sources, tbx_format, xlsx_format
-        from ..glossary.termbase import load_termbase
 
         if output.exists() and not force:
             raise GlossaryError(
                 "file exists (it may hold reviewed work); use --force to overwrite it", output
             )
         started = time.perf_counter()
-        termbase = load_termbase(terms)
+        termbase = _layered_termbase(terms)
         found: dict[str, list[sources.Context]] = {}
         if contexts and format is not ExportFormat.CSV:
             guide = _guide(guide_path)
@@ -143,7 +170,9 @@ def export_command(
         if format is ExportFormat.XLSX:
             xlsx_format.export_xlsx(termbase, output, found)
         elif format is ExportFormat.TBX:
-            tbx_format.export_tbx(termbase, output, found)
+            tbx_format.export_tbx(termbase, output, found, *_languages())
+        elif format is ExportFormat.TBX2008:
+            tbx_format.export_tbx2008(termbase, output, found, *_languages())
         else:
             csv_format.export_csv(termbase, output)
         elapsed = time.perf_counter() - started
@@ -156,26 +185,36 @@ def export_command(
 @glossary_app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="Reviewed .xlsx, .tbx or .csv file.")],
-    terms: TermsOption = TERMS_DIR,
+    terms: Annotated[
+        Path | None,
+        typer.Option(
+            "--terms", help="Termbase folder (default: the workspace's; imports write its own layer)."
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; change nothing.")] = False,
     delete: Annotated[
         bool, typer.Option("--delete", help="Also delete the entries that are missing from the file.")
     ] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Apply rows whose entry changed in the termbase since the export too."),
+    ] = False,
 ) -> None:
-    """Import a reviewed file: report added / changed / deleted-in-file / conflicts, then apply."""
+    """Import a reviewed file: report added / changed / deleted-in-file / conflicts, then apply.
+
+    Rows of an exported review sheet apply only where the termbase has not changed since the export;
+    the others are conflicts (listed with both values; --force applies them).
+    """
     with reported_errors():
         from ..glossary.review import apply_import, plan_import, read_review_file
-        from ..glossary.termbase import load_termbase
 
-        termbase = load_termbase(terms)
-        report = plan_import(termbase, read_review_file(file))
+        termbase = _layered_termbase(terms)
+        report = plan_import(termbase, read_review_file(file), force=force)
         _print_import_report(report)
         if report.errors:
             if json_path is not None:
-                write_atomic(
-                    json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
-                )
+                write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
             err_console.print(
                 f"[bold red]error:[/] {len(report.errors)} bad row(s) in {safe(file)}; nothing was changed.",
                 highlight=False,
@@ -183,7 +222,8 @@ def import_command(
             )
             raise typer.Exit(GlossaryError.exit_code)
         if not dry_run:
-            written = apply_import(termbase, report, terms, delete=delete)
+            assert termbase.folder is not None
+            written = apply_import(termbase, report, termbase.folder, delete=delete)
             console.print(f"written: {safe(', '.join(p.name for p in written)) or 'nothing to change'}", soft_wrap=True)
         else:
             console.print("dry run: nothing was changed.")
@@ -193,7 +233,8 @@ def import_command(
             )
         if report.conflicts:
             console.print(
-                f"[yellow]{len(report.conflicts)} conflict(s) not applied[/]: resolve them in the termbase."
+                f"[yellow]{len(report.conflicts)} conflict(s) not applied[/]: edit the termbase, or import "
+                "again with --force to take the file's rows."
             )
         if json_path is not None:
             write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
@@ -239,7 +280,9 @@ def check_command(
     terms: TermsOption = TERMS_DIR,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."),
+        typer.Option(
+            "--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."
+        ),
     ] = None,
     guide_path: GuideOption = None,
     translations: Annotated[
