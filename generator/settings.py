@@ -111,13 +111,21 @@ class AgreementChoices:
     owner: str = ""
     exploitation_access: ExploitationAccess = "fair_and_reasonable"
     publication_review_days: int = 30
+    # Free text, e.g. "the People's Republic of China"; each `_zh` twin is its Chinese wording (empty:
+    # the Chinese column repeats the English as written, never a guessed translation).
     governing_law: str = ""
+    governing_law_zh: str = ""
     disputes: Disputes = "arbitration"
     arbitration_institution: str = ""
+    arbitration_institution_zh: str = ""
     arbitration_seat: str = ""
+    arbitration_seat_zh: str = ""
     courts: str = ""
+    courts_zh: str = ""
     language: PrevailingLanguage = "equal"
+    # Empty: each Party's liability is capped at its own share of the Project budget (DESCA).
     liability_cap: str = ""
+    liability_cap_zh: str = ""
     confidentiality_years: int = 5
 
 
