@@ -148,8 +148,8 @@ def _country(code: str) -> Pair:
     return Pair(zh=str(zh), en=str(en))
 
 
-def _or_blank(value: str, msgid: str) -> str:
-    return value if value else f"[[{msgid}]]"
+def _or_blank(value: str, blank: Pair) -> Pair:
+    return Pair(zh=value, en=value) if value else blank
 
 
 def _parties(parties: Sequence[Party]) -> tuple[AgreementParty, ...]:
@@ -224,10 +224,10 @@ def _preamble(parties: tuple[AgreementParty, ...], blank: bool, max_units: int) 
             continue
         values = {
             "name": party.name,
-            "address": _or_blank(party.address, "registered address"),
+            "address": _or_blank(party.address, gettext_pair(N_("[[registered address]]"))),
             "representative": _or_blank(
                 ", ".join(v for v in (party.representative, party.representative_title) if v),
-                "name and title of the legal representative or authorised signatory",
+                gettext_pair(N_("[[name and title of the legal representative or authorised signatory]]")),
             ),
             "country": party.country,
         }
