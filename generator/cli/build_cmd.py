@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..settings import Settings
 from .common import console, reported_errors
 
 
@@ -20,6 +21,14 @@ def _split(values: list[str] | None, default: tuple[str, ...]) -> list[str]:
     for value in values:
         items.extend(part.strip() for part in value.split(",") if part.strip())
     return items
+
+
+def _agreement_settings() -> Settings | None:
+    """The nearest callpack.toml ([[parties]], [agreement] for the agreements), or None without one."""
+    from ..settings import find_settings, read_settings
+
+    path = find_settings(Path.cwd())
+    return read_settings(path) if path is not None else None
 
 
 def register(app: typer.Typer) -> None:
@@ -83,6 +92,7 @@ def register(app: typer.Typer) -> None:
                 from ..parse import parse_guide
 
                 loaded = parse_guide(guide_path_or_bundled(guide))
+            settings = _agreement_settings()
             started = time.perf_counter()
             with Progress(
                 TextColumn("[bold]{task.description}"),
@@ -113,6 +123,7 @@ def register(app: typer.Typer) -> None:
                     force=force,
                     progress=on_done,
                     on_start=on_start,
+                    settings=settings,
                 )
             elapsed = time.perf_counter() - started
             console.print(
