@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..settings import Settings
 from .common import console, reported_errors
 
 
@@ -21,14 +20,6 @@ def _split(values: list[str] | None, default: tuple[str, ...]) -> list[str]:
     for value in values:
         items.extend(part.strip() for part in value.split(",") if part.strip())
     return items
-
-
-def _agreement_settings() -> Settings | None:
-    """The nearest callpack.toml ([[parties]], [agreement] for the agreements), or None without one."""
-    from ..settings import find_settings, read_settings
-
-    path = find_settings(Path.cwd())
-    return read_settings(path) if path is not None else None
 
 
 def register(app: typer.Typer) -> None:
@@ -53,21 +44,20 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         out: Annotated[
-            Path | None, typer.Option("--out", "-o", help="Output folder (default: the project's output/).")
+            Path | None, typer.Option("--out", "-o", help="Output folder (default: the workspace's output/).")
         ] = None,
         jobs: Annotated[
             int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")
         ] = None,
         guide: Annotated[
-            Path | None, typer.Option("--guide", help="Guide text file (default: the bundled guide).")
+            Path | None, typer.Option("--guide", help="Guide text file (default: the workspace's guide).")
         ] = None,
         force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
     ) -> None:
         """Build the documents (PDF, DOCX, HTML), an index.html and an index.json manifest."""
         with reported_errors():
-            from ..paths import OUTPUT_DIR
             from ..render.build import FORMATS, KINDS, build
-            from .common import guide_path_or_bundled
+            from .common import current_workspace, load_workspace_guide
 
             kinds = _split(kind, ("all",))
             if "all" in kinds:
@@ -84,15 +74,8 @@ def register(app: typer.Typer) -> None:
                     raise typer.BadParameter(
                         f"unknown format {value!r}; use pdf, docx, html", param_hint="--format"
                     )
-            if guide is None:
-                from ..parse import load_bundled_guide
-
-                loaded = load_bundled_guide()
-            else:
-                from ..parse import parse_guide
-
-                loaded = parse_guide(guide_path_or_bundled(guide))
-            settings = _agreement_settings()
+            workspace = current_workspace()
+            loaded = load_workspace_guide(guide)
             started = time.perf_counter()
             with Progress(
                 TextColumn("[bold]{task.description}"),
@@ -114,7 +97,7 @@ def register(app: typer.Typer) -> None:
 
                 report = build(
                     loaded,
-                    out if out is not None else OUTPUT_DIR,
+                    out if out is not None else workspace.output_dir,
                     kinds=kinds,
                     langs=langs,
                     formats=formats,
@@ -123,7 +106,7 @@ def register(app: typer.Typer) -> None:
                     force=force,
                     progress=on_done,
                     on_start=on_start,
-                    settings=settings,
+                    settings=workspace.settings,
                 )
             elapsed = time.perf_counter() - started
             console.print(
