@@ -538,8 +538,8 @@ def _clause_set(
         "gov-voting",
         N_(
             "Each Party has one vote. The Steering Committee decides by a majority of two thirds of the votes "
-            "cast. The following decisions need the vote of every Party present or represented, except the "
-            "Party concerned:"
+            "cast. The following decisions need the votes of all Parties present or represented (for decision "
+            "(c), of all except the Party concerned):"
         ),
         points=(
             N_("(a) changes to the tasks, contributions or budget of a Party in Annex B;"),
