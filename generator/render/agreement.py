@@ -227,7 +227,7 @@ def _preamble(parties: tuple[AgreementParty, ...], blank: bool, max_units: int) 
             "address": _or_blank(party.address, gettext_pair(N_("[[registered address]]"))),
             "representative": _or_blank(
                 ", ".join(v for v in (party.representative, party.representative_title) if v),
-                gettext_pair(N_("[[name and title of the legal representative or authorised signatory]]")),
+                gettext_pair(N_("[[name and title of the legal representative or authorized signatory]]")),
             ),
             "country": party.country,
         }
@@ -921,7 +921,7 @@ def _ownership(
     fallback = N_(
         "Until the joint owners sign that agreement, and as far as it does not provide otherwise, each joint "
         "owner may use the jointly owned Results for its own research and teaching without compensation, and "
-        "may grant non-exclusive licences to third parties, without the right to sub-license, after giving the "
+        "may grant non-exclusive licenses to third parties, without the right to sublicense, after giving the "
         "other joint owners at least [[45]] days’ notice and against fair and reasonable compensation to them. "
         "Protection of jointly owned Results needs the agreement of all joint owners."
     )
@@ -969,9 +969,9 @@ def _ownership(
             owner=owner,
         )
         s.item(
-            "own-licence",
+            "own-license",
             N_(
-                "The Owner grants each other Party a non-exclusive, royalty-free, perpetual licence to use the "
+                "The Owner grants each other Party a non-exclusive, royalty-free, perpetual license to use the "
                 "Results for its own research and teaching."
             ),
         )
@@ -1029,7 +1029,7 @@ def _access(s: _ClauseSet, choices: AgreementChoices) -> None:
         "acc-terms",
         N_(
             "Access Rights are requested in writing. They are non-exclusive and do not include the right to "
-            "sub-license, unless the granting Party agrees otherwise in writing. They are granted subject to "
+            "sublicense, unless the granting Party agrees otherwise in writing. They are granted subject to "
             "clause %(ref)s."
         ),
         ref=Ref("comp-export"),
@@ -1209,7 +1209,7 @@ def _liability(s: _ClauseSet, choices: AgreementChoices) -> None:
     s.item(
         "liab-exceptions",
         N_(
-            "The limits in clauses %(indirect)s and %(cap)s do not apply to damage caused by wilful misconduct "
+            "The limits in clauses %(indirect)s and %(cap)s do not apply to damage caused by willful misconduct "
             "or gross negligence, or to death or personal injury."
         ),
         indirect=Ref("liab-indirect"),

@@ -82,7 +82,7 @@ REQUIRED = {
     "def-decision": "defaulting Party",
     "liab-indirect": "indirect or consequential",
     "liab-cap": "limited to",
-    "own-fallback": "non-exclusive licences",
+    "own-fallback": "non-exclusive licenses",
     "conf-exceptions": "does not apply",
     "comp-pipl": "Personal Information Protection Law",
     "comp-export": "export control and sanctions",
@@ -239,7 +239,7 @@ def test_five_parties_in_preamble_table_signatures_and_annexes(call):
     # Seals where Chinese practice uses one: the three mainland institutions.
     sealed = [block for block in blocks if "Official seal" in block.text_content()]
     assert len(sealed) == 3 and all("单位公章" in block.text_content() for block in sealed)
-    for label in ("Name", "Title", "Date", "Place", "Signature of the authorised representative"):
+    for label in ("Name", "Title", "Date", "Place", "Signature of the authorized representative"):
         assert all(label in block.text_content() for block in blocks)
     assert "Zhang San" in blocks[0].text_content() and "President" in blocks[0].text_content()
     assert len(root.xpath("//div[contains(@class,'annex-party')]")) == 5
@@ -413,7 +413,7 @@ def test_ownership_options_keep_only_the_chosen_text(call):
     generator = _items(_context(call))
     joint = _items(_context(call, ownership="joint"))
     single = _items(_context(call, ownership="single_owner"))
-    assert "own-licence" in single and "own-licence" not in generator and "own-licence" not in joint
+    assert "own-license" in single and "own-license" not in generator and "own-license" not in joint
     assert "own-fallback" in generator and "own-fallback" in joint and "own-fallback" not in single
     assert "[[name of the owning Party]]" in single["own-rule"]
 

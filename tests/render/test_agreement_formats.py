@@ -83,7 +83,7 @@ def test_pdf_names_every_party_and_has_five_signature_blocks(five_pdf):
     text = _flat(_pdf_text(five_pdf))
     for name in NAMES:
         assert _flat(name) in text, name
-    assert text.count(_flat("Signature of the authorised representative")) == 5
+    assert text.count(_flat("Signature of the authorized representative")) == 5
     assert text.count("单位公章") == 3
     assert "Unofficialtranslation" not in text and "TheChinesetextprevails" not in text
     assert _flat("Skeleton for negotiation, not legal advice") in text  # the footer, on every page
