@@ -21,39 +21,12 @@ from .context import N_, CallContext, DirectionContext
 from .i18n import Pair, gettext_pair
 
 # Parties established here are subject to the GDPR (EU member states and the rest of the EEA).
-EU_EEA = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-        "IS",
-        "LI",
-        "NO",
-    ]
-)
+# fmt: off
+EU_EEA = frozenset({
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+})
+# fmt: on
 UK = frozenset({"GB"})
 ROLE_MSGIDS = {
     "lead": N_("Lead Institution"),
