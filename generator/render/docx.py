@@ -59,6 +59,8 @@ class DocxMeta:
     # The document's own statement of what it is (the PDF footer note): agreements are not translations.
     note: str = "Unofficial translation. The Chinese text prevails."
     category: str = "Call for proposals"
+    # Printed in the footer of every page (agreements: what the skeleton is and what governs).
+    footer_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,9 @@ def _page_setup(document: Document, meta: DocxMeta) -> None:
         _field(footer, "NUMPAGES", "1")
         if meta.page_after:
             footer.add_run(meta.page_after)
+        if meta.footer_note:
+            note = section.footer.add_paragraph(style=document.styles["Small Print"])
+            note.add_run(meta.footer_note)
 
 
 def _property(text: str, limit: int = 255) -> str:
@@ -633,4 +638,5 @@ def _agreement_meta(body: HtmlElement | None) -> dict[str, str]:
     """An agreement skeleton says what it is (not legal advice), never that it is a translation."""
     if body is None or "kind-agreement" not in _classes(body):
         return {}
-    return {"note": body.get("data-footer-note", ""), "category": "Cooperation agreement skeleton"}
+    note = body.get("data-footer-note", "")
+    return {"note": note, "footer_note": note, "category": "Cooperation agreement skeleton"}

@@ -126,6 +126,8 @@ def test_docx_is_not_called_a_translation(five_docx, blank_docx):
         document = docx.Document(io.BytesIO(data))
         assert "not legal advice" in document.core_properties.comments
         assert document.core_properties.category == "Cooperation agreement skeleton"
+        footer = "\n".join(p.text for p in document.sections[0].footer.paragraphs)
+        assert "not legal advice" in footer and "不构成法律意见" in footer
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = "".join(
                 archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")
