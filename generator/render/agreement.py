@@ -1074,11 +1074,36 @@ def _compliance(s: _ClauseSet, parties: tuple[AgreementParty, ...], blank: bool)
             "transfer of personal information."
         ),
     )
-    eu = [p for p in parties if not p.placeholder and p.country_code in EU_EEA]
-    uk = [p for p in parties if not p.placeholder and p.country_code in UK]
-    if blank:
+    known = [p for p in parties if not p.placeholder]
+    eu = [p for p in known if p.country_code in EU_EEA]
+    uk = [p for p in known if p.country_code in UK]
+    # A party whose country is not known may be in the EU: say when the GDPR applies, never that it does not.
+    unknown = blank or any(not p.country_code for p in known)
+    if eu:
         s.item(
             "comp-gdpr",
+            N_(
+                "The General Data Protection Regulation (EU) 2016/679 (GDPR) also applies to the processing of "
+                "%(parties)s, established in the European Union or the European Economic Area. "
+                "Personal data are transferred between the Parties only on a basis lawful under every law "
+                "that applies, such as standard contractual clauses, signed before the transfer."
+            ),
+            parties=_names(eu),
+        )
+    if uk:
+        s.item(
+            "comp-uk-gdpr",
+            N_(
+                "The UK General Data Protection Regulation and the Data Protection Act 2018 also apply to the "
+                "processing of %(parties)s, established in the United Kingdom. Personal data are "
+                "transferred between the Parties only on a basis lawful under every law that applies, signed "
+                "before the transfer."
+            ),
+            parties=_names(uk),
+        )
+    if unknown and not eu:
+        s.item(
+            "comp-gdpr-if",
             N_(
                 "Where a Party is established in the European Union or the European Economic Area, the General "
                 "Data Protection Regulation (EU) 2016/679 (GDPR) also applies. Personal data are transferred "
@@ -1086,30 +1111,7 @@ def _compliance(s: _ClauseSet, parties: tuple[AgreementParty, ...], blank: bool)
                 "contractual clauses, signed before the transfer."
             ),
         )
-    elif eu or uk:
-        if eu:
-            s.item(
-                "comp-gdpr",
-                N_(
-                    "As %(parties)s is established in the European Union or the European Economic Area, the "
-                    "General Data Protection Regulation (EU) 2016/679 (GDPR) also applies to its processing. "
-                    "Personal data are transferred between the Parties only on a basis lawful under every law "
-                    "that applies, such as standard contractual clauses, signed before the transfer."
-                ),
-                parties=_names(eu),
-            )
-        if uk:
-            s.item(
-                "comp-uk-gdpr",
-                N_(
-                    "As %(parties)s is established in the United Kingdom, the UK General Data Protection "
-                    "Regulation and the Data Protection Act 2018 also apply to its processing. Personal data are "
-                    "transferred between the Parties only on a basis lawful under every law that applies, signed "
-                    "before the transfer."
-                ),
-                parties=_names(uk),
-            )
-    else:
+    if not (eu or uk or unknown):
         s.item(
             "comp-transfer",
             N_(

@@ -291,7 +291,10 @@ def test_gdpr_follows_party_countries(call):
     uk = _items(_context(call, _settings(FIVE_PARTIES.replace('country = "DE"', 'country = "GB"'))))
     assert "UK General Data Protection Regulation" in uk["comp-uk-gdpr"] and "comp-gdpr" not in uk
     blank = _items(_context(call))
-    assert "Where a Party is established in the European Union" in blank["comp-gdpr"]
+    assert "Where a Party is established in the European Union" in blank["comp-gdpr-if"]
+    # A partner whose country is not given may be in the EU: the condition stays, nothing is denied.
+    unknown = _items(_context(call, _settings(FIVE_PARTIES.replace('country = "DE"\n', ""))))
+    assert "comp-gdpr-if" in unknown and "comp-transfer" not in unknown and "comp-gdpr" not in unknown
     assert "PIPL" not in blank["comp-pipl"] and "Personal Information Protection Law" in blank["comp-pipl"]
 
 
