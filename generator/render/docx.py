@@ -346,7 +346,7 @@ class _Writer:
             heading = container.add_heading(level=level)
             self.inline(heading, element, RunStyle())
             if ("area" in _classes(element.getparent()) and tag == "h1") or (
-                "annex" in _classes(element.getparent())
+                _classes(element.getparent()) & {"annex", "signatures"}
             ):
                 heading.paragraph_format.page_break_before = True
             return
@@ -537,12 +537,16 @@ def _agreement_column_widths(classes: set[str], columns: int) -> list[float] | N
 
 
 def _agreement_row_heights(table: Table, classes: set[str]) -> None:
-    """Signature rows tall enough to sign in, and never split across pages."""
+    """Signature rows tall enough to sign in; a signature block stays on one page."""
     if "signature" not in classes:
         return
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
         row.height = Mm(10)
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if index < len(table.rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row: object) -> None:
