@@ -28,6 +28,11 @@ EU_EEA = frozenset({
 })
 # fmt: on
 UK = frozenset({"GB"})
+# Contract wording where CLDR's short names differ from Chinese official usage.
+_COUNTRY_NAMES = {
+    "CN": Pair(zh="中华人民共和国", en="the People’s Republic of China"),
+    "TW": Pair(zh="中国台湾", en="Taiwan"),
+}
 ROLE_MSGIDS = {
     "lead": N_("Lead Institution"),
     "chinese": N_("Chinese Participating Institution"),
@@ -116,6 +121,8 @@ def _country(code: str) -> Pair:
     """The CLDR name of an ISO 3166 code in both languages (the code itself when CLDR lacks it)."""
     if not code:
         return gettext_pair(N_("[[country or region]]"))
+    if code in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[code]
     zh = Locale.parse("zh_CN").territories.get(code, code)
     en = Locale.parse("en").territories.get(code, code)
     return Pair(zh=str(zh), en=str(en))

@@ -247,6 +247,7 @@ def test_five_parties_in_preamble_table_signatures_and_annexes(call):
     text = root.text_content()
     assert "signed in 5 originals" in text and "一式5份" in text
     assert "Germany" in text and "德国" in text
+    assert "established in the People’s Republic of China" in text and "依据中华人民共和国法律设立" in text
 
 
 def test_without_settings_blank_lead_foreign_and_a_row_to_copy(call):
@@ -442,6 +443,23 @@ def test_chinese_twins_of_choices(call):
 def test_owner_must_be_a_party():
     with pytest.raises(SettingsError, match="owner"):
         _settings(FIVE_PARTIES + '\n[agreement]\nownership = "single_owner"\nowner = "Nobody"\n')
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('owner = "Example University of Technology"', 'owner is used only with ownership = "single_owner"'),
+        ('disputes = "courts"\narbitration_seat = "Beijing"', "arbitration_seat is used only with disputes"),
+        ('courts = "Beijing"', 'courts is used only with disputes = "courts"'),
+        ('governing_law_zh = "中华人民共和国"', "governing_law_zh is the Chinese of governing_law"),
+    ],
+)
+def test_choices_the_text_would_ignore_are_errors(table, message):
+    text = FIVE_PARTIES + "\n[agreement]\n" + table + "\n"
+    with pytest.raises(SettingsError) as raised:
+        _settings(text)
+    assert message in str(raised.value)
+    assert raised.value.line == text.splitlines().index(table.splitlines()[-1]) + 1
 
 
 # --- footer and statement --------------------------------------------------------------------------
