@@ -229,3 +229,9 @@ def test_american_spelling_everywhere(memory_only: PipelineResult) -> None:
 def test_foreign_partner_rule_includes_hong_kong_macao_taiwan(memory_only: PipelineResult) -> None:
     rule = [(sid, en) for sid, zh, en in _pairs(memory_only) if sid.startswith("guide:") and "国（境）外" in zh]
     assert rule and all("foreign (including Hong Kong, Macao and Taiwan)" in en for _, en in rule)
+
+
+def test_negative_numbers_take_the_minus_sign(memory_only: PipelineResult) -> None:
+    # One house style: −40 °C (U+2212), as SI typesetting does; "-" before a digit is a hyphen.
+    assert [sid for sid, _, en in _pairs(memory_only) if re.search(r"(?<![\w.])-\d", en)] == []
+    assert any("−40 °C" in en for _, _, en in _pairs(memory_only))
