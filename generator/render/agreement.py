@@ -17,7 +17,7 @@ from babel import Locale
 
 from ..errors import RenderError
 from ..settings import AgreementChoices, Party
-from .context import N_, CallContext, DirectionContext
+from .context import N_, CallContext, Conditions, DirectionContext
 from .i18n import Pair, gettext_pair
 
 # Parties established here are subject to the GDPR (EU member states and the rest of the EEA).
@@ -399,11 +399,28 @@ def _clause_set(
     blank: bool,
     choices: AgreementChoices,
 ) -> _ClauseSet:
+    """Every clause in reading order; only the chosen options' text is declared."""
     s = _ClauseSet()
     conditions = call.conditions
     max_units = conditions.max_chinese_units or 10
     _definitions(s)
+    _purpose_and_term(s, direction, conditions)
+    _roles_and_governance(s)
+    _funding_and_background(s, direction, conditions)
+    _ownership(s, choices, parties, blank)
+    _access(s, choices)
+    _publications(s, choices)
+    _confidentiality(s, choices)
+    _compliance(s, parties, blank)
+    _mobility_and_materials(s)
+    _liability(s, choices)
+    _default_and_changes(s, max_units)
+    _disputes(s, choices)
+    _language_and_final(s, choices, parties, blank)
+    return s
 
+
+def _purpose_and_term(s: _ClauseSet, direction: DirectionContext, conditions: Conditions) -> None:
     s.clause("purpose", N_("Purpose and scope"))
     s.item(
         "purpose-scope",
@@ -453,6 +470,8 @@ def _clause_set(
         n=conditions.max_years or 3,
     )
 
+
+def _roles_and_governance(s: _ClauseSet) -> None:
     s.clause("roles", N_("Roles and obligations of the Parties"))
     s.item(
         "roles-lead",
@@ -554,6 +573,8 @@ def _clause_set(
         ),
     )
 
+
+def _funding_and_background(s: _ClauseSet, direction: DirectionContext, conditions: Conditions) -> None:
     s.clause("funding", N_("Contributions and funding"))
     funding = conditions.funding_compact or Pair(zh="[[金额]]", en="[[amount]]")
     s.item(
@@ -613,9 +634,8 @@ def _clause_set(
         ref=Ref("access"),
     )
 
-    _ownership(s, choices, parties, blank)
-    _access(s, choices)
 
+def _publications(s: _ClauseSet, choices: AgreementChoices) -> None:
     s.clause("publications", N_("Publications"))
     days = choices.publication_review_days
     if days:
@@ -653,9 +673,8 @@ def _clause_set(
         ),
     )
 
-    _confidentiality(s, choices)
-    _compliance(s, parties, blank)
 
+def _mobility_and_materials(s: _ClauseSet) -> None:
     s.clause("mobility", N_("Staff mobility and visiting researchers"))
     s.item(
         "mob-exchange",
@@ -714,8 +733,8 @@ def _clause_set(
         ref=Ref("comp-export"),
     )
 
-    _liability(s, choices)
 
+def _default_and_changes(s: _ClauseSet, max_units: int) -> None:
     s.clause("force-majeure", N_("Force majeure"))
     s.item(
         "fm-definition",
@@ -816,8 +835,10 @@ def _clause_set(
         N_("Each Party informs the others in writing of any change of its address or contact person."),
     )
 
-    _disputes(s, choices)
 
+def _language_and_final(
+    s: _ClauseSet, choices: AgreementChoices, parties: tuple[AgreementParty, ...], blank: bool
+) -> None:
     s.clause("language", N_("Language"))
     language_msgids = {
         "equal": N_(
@@ -891,7 +912,6 @@ def _clause_set(
             N_("This Agreement is signed in %(n)s originals, one for each Party, each of equal effect."),
             n=len(parties),
         )
-    return s
 
 
 def _ownership(
