@@ -128,6 +128,11 @@ def _country(code: str) -> Pair:
     return Pair(zh=str(zh), en=str(en))
 
 
+def _stated(value: int | None) -> int | str:
+    """A number the guide states, or a blank to fill: never a number the guide does not give."""
+    return value if value is not None else "[[●]]"
+
+
 def _or_blank(value: str, blank: Pair) -> Pair:
     return Pair(zh=value, en=value) if value else blank
 
@@ -197,7 +202,7 @@ def _parties(parties: Sequence[Party]) -> tuple[AgreementParty, ...]:
     return tuple(result)
 
 
-def _preamble(parties: tuple[AgreementParty, ...], blank: bool, max_units: int) -> tuple[Pair, ...]:
+def _preamble(parties: tuple[AgreementParty, ...], blank: bool, max_units: int | str) -> tuple[Pair, ...]:
     lines: list[Pair] = []
     for party in parties:
         if party.placeholder:
@@ -402,7 +407,7 @@ def _clause_set(
     """Every clause in reading order; only the chosen options' text is declared."""
     s = _ClauseSet()
     conditions = call.conditions
-    max_units = conditions.max_chinese_units or 10
+    max_units = _stated(conditions.max_chinese_units)
     _definitions(s)
     _purpose_and_term(s, direction, conditions)
     _roles_and_governance(s)
@@ -467,7 +472,7 @@ def _purpose_and_term(s: _ClauseSet, direction: DirectionContext, conditions: Co
             "Otherwise this Agreement runs until the final acceptance of the Project by MOST, or until [[end "
             "date]] if that is later. The Project term is normally no more than %(n)s years."
         ),
-        n=conditions.max_years or 3,
+        n=_stated(conditions.max_years),
     )
 
 
@@ -585,7 +590,7 @@ def _funding_and_background(s: _ClauseSet, direction: DirectionContext, conditio
             "Project is [[amount in RMB]], allocated among the Chinese Parties as set out in Annex B."
         ),
         funding=funding,
-        projects=conditions.projects or "[[number]]",
+        projects=_stated(conditions.projects),
     )
     if direction.matching_ratio:
         s.item(
@@ -734,7 +739,7 @@ def _mobility_and_materials(s: _ClauseSet) -> None:
     )
 
 
-def _default_and_changes(s: _ClauseSet, max_units: int) -> None:
+def _default_and_changes(s: _ClauseSet, max_units: int | str) -> None:
     s.clause("force-majeure", N_("Force majeure"))
     s.item(
         "fm-definition",
@@ -1300,7 +1305,7 @@ def build_agreement_context(
     choices = choices or AgreementChoices()
     blank = not parties
     agreement_parties = _parties(parties)
-    max_units = call.conditions.max_chinese_units or 10
+    max_units = _stated(call.conditions.max_chinese_units)
     clauses, references = _clause_set(call, direction, agreement_parties, blank, choices).finish()
     numbers = {clause.key: clause.number for clause in clauses}
     title_pair = direction.title.pair
@@ -1350,7 +1355,7 @@ def build_agreement_context(
     )
 
 
-def _accession(direction: DirectionContext, max_units: int) -> tuple[Pair, ...]:
+def _accession(direction: DirectionContext, max_units: int | str) -> tuple[Pair, ...]:
     return (
         gettext_pair(
             N_(

@@ -496,3 +496,16 @@ def test_settings_change_the_agreement_hash_only(call):
     assert job_input_hash(agreement, with_agreement_settings(call, moved, ["agreement"])) == job_input_hash(
         agreement, with_parties
     )
+
+
+def test_limits_the_guide_does_not_state_stay_blank(call):
+    silent = dataclasses.replace(
+        call, conditions=dataclasses.replace(call.conditions, max_chinese_units=None, max_years=None)
+    )
+    stated = _items(_context(call))
+    blank = _items(_context(silent))
+    assert "no more than 10 Chinese institutions" in stated["chg-accession"]
+    assert "no more than [[●]] Chinese institutions" in blank["chg-accession"]
+    assert "no more than 3 years" in stated["term-end"] and "no more than [[●]] years" in blank["term-end"]
+    context = _context(silent)
+    assert all(" 10 " not in p.en for p in (*context.preamble, *context.accession) if p.en)
