@@ -37,9 +37,7 @@ _TYPE_BY_LABEL = {
 
 _AREA_HEADING = re.compile(rf"^(\d{{1,3}})\s*[.．、]\s*([{HAN}][{HAN}A-Za-z0-9 ]{{0,24}})$")
 _DIRECTION_HEADING = re.compile(r"^(\d{1,3})\s*[.．]\s*(\d{1,2})\s*(?=\S)(.*)$")
-_TYPE_LABEL = re.compile(
-    r"[（(]\s*((?:基\s*础\s*研\s*究|共\s*性\s*关\s*键\s*技\s*术|应\s*用\s*示\s*范)\s*类?)\s*[）)]?\s*$"
-)
+_TYPE_LABEL = re.compile(r"[（(]\s*((?:基\s*础\s*研\s*究|共\s*性\s*关\s*键\s*技\s*术|应\s*用\s*示\s*范)\s*类?)\s*[）)]?\s*$")
 _PREAMBLE_HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(.+)$")
 _ITEM_LABEL = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")
 _INLINE_ITEM = re.compile(r"[（(](\d{1,2})[）)]")
@@ -88,9 +86,7 @@ def decode_guide_bytes(data: bytes, path: str) -> SourceText:
                 return _source(data.decode("utf-16"), "utf-16", data, path)
             except UnicodeDecodeError:
                 pass
-        raise InputFileError(
-            "this is a binary file, not a guide text file (a PDF? extract its text first)", path
-        )
+        raise InputFileError("this is a binary file, not a guide text file (a PDF? extract its text first)", path)
     if data.startswith(b"%PDF"):
         raise InputFileError("this is a PDF; extract its text first (e.g. pdftotext -layout)", path)
     for encoding in ("utf-8-sig", "gb18030"):
@@ -160,11 +156,7 @@ def _heading_id(text: str, expected: set[str]) -> str | None:
         rest = direction.group(3)
         if _TYPE_LABEL.search(rest) and re.match(f"[{HAN}A-Za-z0-9]", rest):
             return direction_id
-        if (
-            direction_id in expected
-            and re.match(f"[{HAN}]", rest.strip())
-            and not re.search("[，。；]", rest)
-        ):
+        if direction_id in expected and re.match(f"[{HAN}]", rest.strip()) and not re.search("[，。；]", rest):
             return direction_id
     area = _AREA_HEADING.match(text)
     if area and area.group(1) in expected:
@@ -217,11 +209,7 @@ def _ids_after(area_id: str, count: int) -> set[str]:
 
 
 def _is_heading_block(text: str, expected: set[str]) -> bool:
-    return (
-        bool(_PREAMBLE_HEADING.match(text))
-        or text in {"附件"}
-        or _heading_id(text, expected | _ids_around(text)) is not None
-    )
+    return bool(_PREAMBLE_HEADING.match(text)) or text in {"附件"} or _heading_id(text, expected | _ids_around(text)) is not None
 
 
 def _ids_around(text: str) -> set[str]:
@@ -253,12 +241,7 @@ def _split_inline_items(paragraph: Paragraph) -> list[Paragraph]:
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(paragraph.text)
         pieces.append(
-            Paragraph(
-                text=paragraph.text[match.end() : end].strip(),
-                raw=paragraph.raw,
-                lines=paragraph.lines,
-                label=match.group(1),
-            )
+            Paragraph(text=paragraph.text[match.end() : end].strip(), raw=paragraph.raw, lines=paragraph.lines, label=match.group(1))
         )
     return pieces
 
@@ -275,25 +258,17 @@ def _start_direction(block: _Block, builder: _Builder) -> None:
     direction_id = f"{int(area_number)}.{int(direction_number)}"
     type_match = _TYPE_LABEL.search(rest)
     if type_match is None:
-        raise GuideFormatError(
-            f"direction {direction_id} has no type label (基础研究类 / 共性关键技术类 / 应用示范类)",
-            builder.path,
-            block.first,
-        )
+        raise GuideFormatError(f"direction {direction_id} has no type label (基础研究类 / 共性关键技术类 / 应用示范类)", builder.path, block.first)
     label = re.sub(r"\s+", "", type_match.group(1))
     kind = _TYPE_BY_LABEL[label.removesuffix("类")]
     canonical_label = DIRECTION_TYPE_LABELS_ZH[kind]
     title = _clean_title(rest[: type_match.start()])
     if label != canonical_label or rest[type_match.start() :].strip() != f"（{canonical_label}）":
-        builder.repairs.append(
-            Repair(block.first, "heading", rest[type_match.start() :].strip(), f"（{canonical_label}）")
-        )
+        builder.repairs.append(Repair(block.first, "heading", rest[type_match.start() :].strip(), f"（{canonical_label}）"))
     if title != rest[: type_match.start()].strip():
         builder.repairs.append(Repair(block.first, "heading", rest[: type_match.start()].strip(), title))
     if not builder.areas:
-        raise GuideFormatError(
-            f"direction {direction_id} comes before any area heading", builder.path, block.first
-        )
+        raise GuideFormatError(f"direction {direction_id} comes before any area heading", builder.path, block.first)
     area = builder.areas[-1]
     area.direction_ids.append(direction_id)
     builder.directions.append(
@@ -331,15 +306,11 @@ def _add_field_text(block: _Block, builder: _Builder) -> None:
         )
     if builder.current_field == "keywords":
         if label_match is None:
-            raise GuideFormatError(
-                f"unexpected text after the keywords of direction {direction.id}", builder.path, block.first
-            )
+            raise GuideFormatError(f"unexpected text after the keywords of direction {direction.id}", builder.path, block.first)
         repaired, repairs = repair_paragraph(text, block.first)
         builder.repairs.extend(repairs)
         direction.keywords_raw = block.raw
-        direction.keywords_zh = [
-            k.strip() for k in re.split(r"[；;，,、]", repaired.rstrip("。.")) if k.strip()
-        ]
+        direction.keywords_zh = [k.strip() for k in re.split(r"[；;，,、]", repaired.rstrip("。.")) if k.strip()]
         return
     if builder.current_field == "projects":
         repaired, repairs = repair_paragraph(text, block.first)
@@ -370,15 +341,11 @@ def _add_field_text(block: _Block, builder: _Builder) -> None:
 def _finish_direction(direction: Direction) -> None:
     """Fields that are read off the text: ratio, enterprise lead, indicator sets."""
     requirements = "".join(p.text for p in direction.other_requirements_zh)
-    ratio = re.search(
-        r"配套经费与国拨经费的比例不低于\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)", requirements
-    )
+    ratio = re.search(r"配套经费与国拨经费的比例不低于\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)", requirements)
     direction.matching_ratio = f"{ratio.group(1)}:{ratio.group(2)}" if ratio else None
     direction.enterprise_led = "企业牵头" in requirements
     direction.production_enterprise_required = "生产型企业参加" in requirements
-    if direction.indicators_note_zh and re.search(
-        r"选择其中\s*1\s*套|任选\s*1\s*套|选择.*一套", direction.indicators_note_zh
-    ):
+    if direction.indicators_note_zh and re.search(r"选择其中\s*1\s*套|任选\s*1\s*套|选择.*一套", direction.indicators_note_zh):
         sets: list[IndicatorSet] = []
         for paragraph in direction.indicators_zh:
             if paragraph.label is not None:
@@ -389,19 +356,7 @@ def _finish_direction(direction: Direction) -> None:
         direction.indicator_sets = max(1, len(sets))
 
 
-_CHINESE_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
+_CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def _int_or_chinese(value: str) -> int:
@@ -423,14 +378,10 @@ def read_facts(preamble_text: str) -> GuideFacts:
     facts.max_chinese_units = _int_or_chinese(found.group(1)) if found else None
     found = re.search(r"实施周期一般不超过\s*(\d+|[一二三四五六七八九十])\s*年", preamble_text)
     facts.max_years = _int_or_chinese(found.group(1)) if found else None
-    found = re.search(
-        r"须有\s*(\d+|[一二三四五六七八九十])\s*个[（(]或以上[）)]国[（(]境[）)]外合作单位", preamble_text
-    )
+    found = re.search(r"须有\s*(\d+|[一二三四五六七八九十])\s*个[（(]或以上[）)]国[（(]境[）)]外合作单位", preamble_text)
     facts.min_foreign_partners = _int_or_chinese(found.group(1)) if found else None
     found = re.search(r"每个指南方向拟支持项目数为\s*(\d+\s*[~～-]\s*\d+)\s*项", preamble_text)
-    facts.projects_per_direction = (
-        re.sub(r"\s|～", lambda m: "~" if m.group(0) == "～" else "", found.group(1)) if found else None
-    )
+    facts.projects_per_direction = re.sub(r"\s|～", lambda m: "~" if m.group(0) == "～" else "", found.group(1)) if found else None
     return facts
 
 
@@ -442,12 +393,8 @@ def parse_source(source: SourceText) -> Guide:
         raise GuideFormatError("no text found", source.path)
     title_block = next((b for b in blocks[:5] if "指南" in b.text), None)
     if title_block is None:
-        raise GuideFormatError(
-            "no title: expected a line containing 申报指南 near the top", source.path, blocks[0].first
-        )
-    title, title_repairs = repair_paragraph(
-        re.sub(r"[（(]仅[^（）()]*[）)]\s*$", "", title_block.text), title_block.first
-    )
+        raise GuideFormatError("no title: expected a line containing 申报指南 near the top", source.path, blocks[0].first)
+    title, title_repairs = repair_paragraph(re.sub(r"[（(]仅[^（）()]*[）)]\s*$", "", title_block.text), title_block.first)
     builder.repairs.extend(title_repairs)
     if title != title_block.text:
         builder.repairs.append(Repair(title_block.first, "title", title_block.text, title))
@@ -462,41 +409,24 @@ def parse_source(source: SourceText) -> Guide:
             else:
                 area_match = _AREA_HEADING.match(block.text)
                 assert area_match is not None
-                builder.areas.append(
-                    Area(
-                        id=heading,
-                        title_zh=_clean_title(area_match.group(2)),
-                        direction_ids=[],
-                        line=block.first,
-                    )
-                )
+                builder.areas.append(Area(id=heading, title_zh=_clean_title(area_match.group(2)), direction_ids=[], line=block.first))
                 builder.current_field = None
             expected = _expected_ids(builder)
             continue
         if in_directions:
             if not builder.directions or builder.directions[-1].area_id != builder.areas[-1].id:
-                raise GuideFormatError(
-                    f"text under area {builder.areas[-1].id} before its first direction: {block.text[:30]}",
-                    source.path,
-                    block.first,
-                )
+                raise GuideFormatError(f"text under area {builder.areas[-1].id} before its first direction: {block.text[:30]}", source.path, block.first)
             _add_field_text(block, builder)
             continue
         section = _PREAMBLE_HEADING.match(block.text)
         if section:
-            builder.preamble.append(
-                PreambleSection(title_zh=_clean_title(block.text), paragraphs=[], line=block.first)
-            )
+            builder.preamble.append(PreambleSection(title_zh=_clean_title(block.text), paragraphs=[], line=block.first))
             continue
         if not builder.preamble:
             builder.preamble.append(PreambleSection(title_zh="", paragraphs=[], line=block.first))
-        builder.preamble[-1].paragraphs.append(
-            _paragraph(block.text, block.raw, block.first, block.last, builder)
-        )
+        builder.preamble[-1].paragraphs.append(_paragraph(block.text, block.raw, block.first, block.last, builder))
     if not builder.directions:
-        raise GuideFormatError(
-            "no research directions found (headings like '1.1 …（基础研究类）')", source.path
-        )
+        raise GuideFormatError("no research directions found (headings like '1.1 …（基础研究类）')", source.path)
     for direction in builder.directions:
         _finish_direction(direction)
     preamble_text = "".join(p.text for s in builder.preamble for p in s.paragraphs)

@@ -61,9 +61,7 @@ def _script(body: str, table: dict[int, int], allowed: set[str], marker: str) ->
 
 
 _KNOWN_COMMAND = re.compile(
-    r"\\("
-    + "|".join(sorted((re.escape(k) for k in _LATEX_SYMBOLS), key=len, reverse=True))
-    + r")(?![A-Za-z])"
+    r"\\(" + "|".join(sorted((re.escape(k) for k in _LATEX_SYMBOLS), key=len, reverse=True)) + r")(?![A-Za-z])"
 )
 
 
@@ -73,17 +71,9 @@ def _latex_to_unicode(math: str) -> str:
     # \text{…}, \mathrm{…} and friends carry plain text; other commands lose their backslash.
     text = re.sub(r"\\(?:text|mathrm|textrm|mathit|rm|operatorname)\s*\{([^{}]*)\}", r"\1", text)
     text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
-    text = re.sub(
-        r"\^\s*\{([^{}]*)\}",
-        lambda m: _script(m.group(1).strip(), _SUPERSCRIPTS, _SUPERSCRIPTABLE, "^"),
-        text,
-    )
-    text = re.sub(
-        r"\^\s*([0-9A-Za-z+\-−])", lambda m: _script(m.group(1), _SUPERSCRIPTS, _SUPERSCRIPTABLE, "^"), text
-    )
-    text = re.sub(
-        r"_\s*\{([^{}]*)\}", lambda m: _script(m.group(1).strip(), _SUBSCRIPTS, _SUBSCRIPTABLE, "_"), text
-    )
+    text = re.sub(r"\^\s*\{([^{}]*)\}", lambda m: _script(m.group(1).strip(), _SUPERSCRIPTS, _SUPERSCRIPTABLE, "^"), text)
+    text = re.sub(r"\^\s*([0-9A-Za-z+\-−])", lambda m: _script(m.group(1), _SUPERSCRIPTS, _SUPERSCRIPTABLE, "^"), text)
+    text = re.sub(r"_\s*\{([^{}]*)\}", lambda m: _script(m.group(1).strip(), _SUBSCRIPTS, _SUBSCRIPTABLE, "_"), text)
     text = re.sub(r"_\s*([0-9])", lambda m: m.group(1).translate(_SUBSCRIPTS), text)
     text = text.replace("{", "").replace("}", "")
     # Inside formulas spaces are layout, except between words ("kg Fe") or before a Chinese unit.
@@ -114,18 +104,35 @@ def repair_scripts(text: str, line: int) -> tuple[str, list[Repair]]:
     repairs: list[Repair] = []
     repaired = text
     for pattern, convert in (
-        (
-            re.compile(
-                r"\\(geqslant|leqslant|geq|leq|times|pm|sim|cdot|mu|lambda|Omega|alpha|pi|sigma)(?![A-Za-z])"
-            ),
-            lambda m: _LATEX_SYMBOLS[m.group(1)],
-        ),
+        (re.compile(r"\\(geqslant|leqslant|geq|leq|times|pm|sim|cdot|mu|lambda|Omega|alpha|pi|sigma)(?![A-Za-z])"),
+         lambda m: _LATEX_SYMBOLS[m.group(1)]),
         (re.compile(r"\^\s*\{?\\circ\}?"), lambda m: "°"),
         (re.compile(r"\\text\{([^{}]*)\}"), lambda m: m.group(1)),
         (_CHEMICAL_SUBSCRIPT, lambda m: _script(m.group(1) or m.group(2), _SUBSCRIPTS, _SUBSCRIPTABLE, "_")),
         (_BARE_SUPERSCRIPT, lambda m: m.group(1).translate(_SUPERSCRIPTS)),
     ):
         repaired = _sub_recorded(pattern, convert, repaired, line, "script", repairs)
+    return repaired, repairs
+
+
+# What `_script` leaves when a subscript has letters with no Unicode subscript form: `g_(cat)`, `R_(pc)`.
+_LETTER_SUBSCRIPT = re.compile(r"([A-Za-z])_(?:\(([A-Za-z]+)\)|([A-Za-z])(?![A-Za-z]))([A-Za-z])?")
+
+
+def repair_letter_subscripts(text: str, line: int) -> tuple[str, list[Repair]]:
+    """Subscripts that Unicode cannot set: `R_(pc)` → `Rpc`, `L/(g_(cat)h)` → `L/(gcat·h)`.
+
+    The letters are written on the line, as a symbol reads when its subscript formatting is lost
+    (Rpc, gcat); a unit symbol set right after the subscript is a product of units and gets the
+    SI multiplication dot, so that `g_cat h` does not become the unreadable `gcath`.
+    """
+    repairs: list[Repair] = []
+
+    def convert(match: re.Match[str]) -> str:
+        base, letters, following = match.group(1), match.group(2) or match.group(3), match.group(4)
+        return base + letters + (f"·{following}" if following else "")
+
+    repaired = _sub_recorded(_LETTER_SUBSCRIPT, convert, text, line, "latex", repairs)
     return repaired, repairs
 
 
@@ -194,7 +201,9 @@ def repair_punctuation(text: str, line: int) -> tuple[str, list[Repair]]:
     return repaired, []
 
 
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{HAN}{CJK_PUNCTUATION}]) +| +(?=[{HAN}{CJK_PUNCTUATION}])")
+_SPACE_NEAR_CJK = re.compile(
+    rf"(?<=[{HAN}{CJK_PUNCTUATION}]) +| +(?=[{HAN}{CJK_PUNCTUATION}])"
+)
 
 
 def repair_spacing(text: str, line: int) -> tuple[str, list[Repair]]:
@@ -251,7 +260,7 @@ def repair_duplicated_characters(text: str, line: int) -> tuple[str, list[Repair
 def repair_line(text: str, line: int) -> tuple[str, list[Repair]]:
     """Every repair that works within one extracted line."""
     repairs: list[Repair] = []
-    for step in (repair_latex, repair_scripts, repair_duplicated_characters):
+    for step in (repair_latex, repair_scripts, repair_letter_subscripts, repair_duplicated_characters):
         text, found = step(text, line)
         repairs.extend(found)
     return text, repairs
@@ -270,12 +279,7 @@ def join_broken_lines(first: str, second: str) -> str:
     """Join a paragraph split by a page break; no space between Chinese characters."""
     if not first or not second:
         return first + second
-    if (
-        _is_han(first[-1])
-        or _is_han(second[0])
-        or first[-1] in CJK_PUNCTUATION
-        or second[0] in CJK_PUNCTUATION
-    ):
+    if _is_han(first[-1]) or _is_han(second[0]) or first[-1] in CJK_PUNCTUATION or second[0] in CJK_PUNCTUATION:
         return first.rstrip() + second.lstrip()
     return first.rstrip() + " " + second.lstrip()
 

@@ -17,6 +17,8 @@ from .model import Direction, Guide, Paragraph
 
 class Provenance(StrEnum):
     REVIEWED = "reviewed"
+    # A translator's edit left at XLIFF state `translated`: better than MT, not yet reviewed.
+    POST_EDITED = "post-edited"
     FUZZY = "fuzzy"
     MT = "mt"
     PATTERN = "pattern"
@@ -104,12 +106,7 @@ def direction_segments(direction: Direction) -> Iterator[Segment]:
     yield from _field_segments(scope, "indicators", direction.indicators_zh)
     for index, keyword in enumerate(direction.keywords_zh):
         yield Segment(
-            id=f"{scope}:keywords:{index}",
-            scope=scope,
-            field="keywords",
-            index=index,
-            paragraph=0,
-            zh=keyword,
+            id=f"{scope}:keywords:{index}", scope=scope, field="keywords", index=index, paragraph=0, zh=keyword
         )
     if direction.projects_supported_note_zh:
         yield _single(scope, "projects_note", direction.projects_supported_note_zh)

@@ -42,11 +42,7 @@ def validate_guide(guide: Guide) -> list[Problem]:
             problems.append(Problem(warning, None, f"the preamble does not state the {name}"))
     if facts.directions is not None and facts.directions != len(guide.directions):
         problems.append(
-            Problem(
-                error,
-                None,
-                f"the preamble states {facts.directions} directions but {len(guide.directions)} were found",
-            )
+            Problem(error, None, f"the preamble states {facts.directions} directions but {len(guide.directions)} were found")
         )
 
     seen: dict[str, int] = {}
@@ -54,12 +50,7 @@ def validate_guide(guide: Guide) -> list[Problem]:
         line = direction.source_lines[0]
         if direction.id in seen:
             problems.append(
-                Problem(
-                    error,
-                    line,
-                    f"direction id {direction.id} is duplicated (first at line {seen[direction.id]})",
-                    direction.id,
-                )
+                Problem(error, line, f"direction id {direction.id} is duplicated (first at line {seen[direction.id]})", direction.id)
             )
         else:
             seen[direction.id] = line
@@ -69,13 +60,9 @@ def validate_guide(guide: Guide) -> list[Problem]:
             ("keywords (关键词)", bool(direction.keywords_zh)),
         ):
             if not present:
-                problems.append(
-                    Problem(error, line, f"direction {direction.id} has no {label}", direction.id)
-                )
+                problems.append(Problem(error, line, f"direction {direction.id} has no {label}", direction.id))
         if len(set(direction.keywords_zh)) != len(direction.keywords_zh):
-            problems.append(
-                Problem(warning, line, f"direction {direction.id} repeats a keyword", direction.id)
-            )
+            problems.append(Problem(warning, line, f"direction {direction.id} repeats a keyword", direction.id))
         if (
             direction.indicator_sets > 1
             and direction.projects_supported is not None
@@ -93,19 +80,18 @@ def validate_guide(guide: Guide) -> list[Problem]:
 
     for expected_number, area in enumerate(guide.areas, start=1):
         if area.id != str(expected_number):
-            problems.append(
-                Problem(error, area.line, f"area {area.id} is out of sequence (expected {expected_number})")
-            )
-        for expected_index, direction_id in enumerate(area.direction_ids, start=1):
+            problems.append(Problem(error, area.line, f"area {area.id} is out of sequence (expected {expected_number})"))
+        # By position, not by id: a duplicated id must cite the duplicate's own line.
+        in_area = [d for d in guide.directions if d.area_id == area.id]
+        for expected_index, direction in enumerate(in_area, start=1):
             expected_id = f"{area.id}.{expected_index}"
-            if direction_id != expected_id:
-                line = guide.direction(direction_id).source_lines[0]
+            if direction.id != expected_id:
                 problems.append(
                     Problem(
                         error,
-                        line,
-                        f"direction {direction_id} is out of sequence in area {area.id} (expected {expected_id})",
-                        direction_id,
+                        direction.source_lines[0],
+                        f"direction {direction.id} is out of sequence in area {area.id} (expected {expected_id})",
+                        direction.id,
                     )
                 )
                 break
@@ -116,11 +102,7 @@ def validate_guide(guide: Guide) -> list[Problem]:
         supported = sum(d.projects_supported or 1 for d in guide.directions)
         if abs(supported - facts.projects) > max(10, facts.projects // 5):
             problems.append(
-                Problem(
-                    warning,
-                    None,
-                    f"the directions support at least {supported} projects; the preamble says about {facts.projects}",
-                )
+                Problem(warning, None, f"the directions support at least {supported} projects; the preamble says about {facts.projects}")
             )
     return problems
 

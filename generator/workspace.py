@@ -94,7 +94,7 @@ def _only_guide(root: Path, settings_path: Path) -> Path:
     if len(candidates) == 1:
         return candidates[0]
     raise SettingsError(
-        'set [workspace] guide = "path/to/guide.txt" (no single guide/*.txt file to take instead)',
+        "set [workspace] guide = \"path/to/guide.txt\" (no single guide/*.txt file to take instead)",
         settings_path,
     )
 

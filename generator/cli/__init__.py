@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 
 
+
 @app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,

@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.cli.common import select_workspace, workspace_translations
 from generator.paths import BUNDLED_GUIDE, MEMORY_DIR
 from generator.render.context import PartKind, _part
 from generator.segments import Provenance
 from generator.translate.pipeline import select_segments
-from generator.translate.store import current_translations
 from generator.translate.testing import chat_server
 from generator.translate.tmx import read_tmx
 
@@ -51,7 +51,8 @@ def check_outcome(root: Path, engine_prefix: str, output: str) -> None:
         if unit.segment_id
     }
     assert f"MT engine: {engine_prefix}" in output
-    translations = current_translations(guide)
+    select_workspace(None, None)  # the workspace of `root` (the working directory), read afresh
+    translations = workspace_translations(guide)
     mt_seen = reviewed_seen = 0
     for segment in select_segments(guide, list(DIRECTIONS)):
         translation = translations[segment.id]
