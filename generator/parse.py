@@ -271,6 +271,23 @@ def _opens_heading(text: str) -> bool:
     return numbered is not None and _accepted_number(text, {numbered[0]}) is not None
 
 
+def _next_lines(lines: list[str]) -> list[str]:
+    """For each line, the next non-blank line after it (stripped)."""
+    result = [""] * len(lines)
+    upcoming = ""
+    for index in range(len(lines) - 1, -1, -1):
+        result[index] = upcoming
+        if lines[index].strip():
+            upcoming = lines[index].strip()
+    return result
+
+
+def _is_item_title(text: str, next_line: str) -> bool:
+    """An unnumbered item title (中国和埃及科技合作项目) is followed by 合作协议: or 领域方向:."""
+    label = _label(next_line, generic=False)
+    return label is not None and label.key in _ITEM_OPENING_KEYS and _title_like(text, 80)
+
+
 def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
     """Repair each line and join the paragraphs that page breaks and blank lines split.
 
@@ -279,6 +296,7 @@ def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
     """
     blocks: list[_OpenBlock] = []
     last: tuple[int, ...] | None = None  # the last heading number, to know which numbers may come next
+    following = _next_lines(source.lines)
     for number, raw_line in enumerate(source.lines, start=1):
         stripped = raw_line.strip()
         if not stripped:
@@ -295,6 +313,7 @@ def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
             and not previous.closed
             and not ends_sentence(previous.parts[-1])
             and not _is_structural(text, expected)
+            and not _is_item_title(text, following[number - 1])
         ):
             before = previous.tail(12)
             joined = join_broken_lines(before, text[:12])
@@ -613,9 +632,10 @@ def _add_field_text(block: _Block, builder: _Builder) -> None:
 
 
 def _amount(text: str) -> int | None:
-    """One stated amount in 万元 or 亿元 (`共拟支持经费: 1000万元`); None when there is not exactly one."""
+    """One stated amount in 万元 or 亿元 (`共拟支持经费: 1000万元`); None unless exactly one, unqualified."""
     found = re.findall(r"(\d+(?:\.\d+)?)\s*(亿|万)元", text)
-    if len(found) != 1:
+    # 不超过 2000 万元 is a ceiling, not an amount: the note keeps the words.
+    if len(found) != 1 or re.search("不超过|不高于|以内|约|左右|以上", text):
         return None
     value, unit = found[0]
     return int(Decimal(value) * (Decimal(100_000_000) if unit == "亿" else Decimal(10_000)))
