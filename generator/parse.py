@@ -694,10 +694,11 @@ def _first_item(blocks: list[_Block]) -> int | None:
 
 def _place(block: _Block, builder: _Builder) -> None:
     """Text inside the directions part that is not a heading."""
-    if builder.unplaced:
+    strength = _heading_like(block.text)
+    if builder.unplaced and strength is None:
         builder.unplaced.append(block)
         return
-    strength = _heading_like(block.text)
+    _flush_unplaced(builder)  # each heading-like line gets its own report
     if strength == "strong":
         builder.unplaced = [block]
         builder.unplaced_reason = "looks like a direction heading but its number or shape is not one the parser accepts"
@@ -799,9 +800,10 @@ def parse_source(source: SourceText) -> Guide:
         title_raw = title_block.raw
     else:
         builder.notice("warning", blocks[0].first, "no title: no line containing 指南 before the first direction")
-    # The directions part starts at the section headings right above the first direction.
-    start = first_item
+    # The directions part starts at the section headings right above the first direction (or above
+    # a damaged direction heading before it, which the walk then reports).
     floor = blocks.index(title_block) + 1 if title_block is not None else 0
+    start = next((i for i in range(floor, first_item) if _heading_like(blocks[i].text) == "strong"), first_item)
     while start > floor and (_section_shape(blocks[start - 1].text) and not _PREAMBLE_HEADING.match(blocks[start - 1].text)):
         start -= 1
     for block in blocks[floor:start]:

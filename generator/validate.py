@@ -79,13 +79,18 @@ def validate_guide(guide: Guide) -> list[Problem]:
             )
 
     top = [area for area in guide.areas if area.parent_id is None and area.id.isdigit()]
-    for expected_number, area in enumerate(top, start=1):
+    # Part of a guide starts where it starts: its first area need not be 1.
+    first_area = int(top[0].id) if guide.partial and top else 1
+    for expected_number, area in enumerate(top, start=first_area):
         if area.id != str(expected_number):
             problems.append(Problem(error, area.line, f"area {area.id} is out of sequence (expected {expected_number})"))
     parents = {area.parent_id for area in guide.areas}
     for area in guide.areas:
         numbered = all(d.startswith(area.id + ".") for d in area.direction_ids)
-        for expected_index, direction_id in enumerate(area.direction_ids, start=1):
+        first = 1
+        if guide.partial and numbered and area.direction_ids and area is guide.areas[0]:
+            first = int(area.direction_ids[0].rsplit(".", 1)[1])
+        for expected_index, direction_id in enumerate(area.direction_ids, start=first):
             expected_id = f"{area.id}.{expected_index}"
             if numbered and direction_id != expected_id:
                 line = guide.direction(direction_id).source_lines[0]
