@@ -325,7 +325,7 @@ def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
             previous.raw_lines.append(stripped)
             previous.last = number
             continue
-        blocks.append(_OpenBlock(parts=[text], raw_lines=[stripped], first=number, last=number, closed=_opens_heading(text)))
+        blocks.append(_OpenBlock(parts=[text], raw_lines=[stripped], first=number, last=number, closed=_opens_heading(text) or _heading_like(text) is not None))
         heading = _accepted_number(text, expected)
         if heading is not None:
             last = heading
@@ -704,7 +704,8 @@ def _place(block: _Block, builder: _Builder) -> None:
         builder.unplaced_reason = "looks like a direction heading but its number or shape is not one the parser accepts"
         return
     if strength == "weak":
-        expected = ", ".join(".".join(map(str, n)) for n in sorted(_successors(builder.last)))
+        last = builder.last
+        expected = ", ".join(".".join(map(str, n)) for n in sorted(_successors(last)) if last is None or len(n) <= len(last))
         builder.notice(
             "warning",
             block.first,
