@@ -86,16 +86,22 @@ def validate_guide(guide: Guide) -> list[Problem]:
             problems.append(Problem(error, area.line, f"area {area.id} is out of sequence (expected {expected_number})"))
     parents = {area.parent_id for area in guide.areas}
     for area in guide.areas:
-        numbered = all(d.startswith(area.id + ".") for d in area.direction_ids)
+        # By position, not by id: a duplicated id must cite the duplicate's own line.
+        in_area = [d for d in guide.directions if d.area_id == area.id]
+        numbered = all(d.id.startswith(area.id + ".") for d in in_area)
         first = 1
-        if guide.partial and numbered and area.direction_ids and area is guide.areas[0]:
-            first = int(area.direction_ids[0].rsplit(".", 1)[1])
-        for expected_index, direction_id in enumerate(area.direction_ids, start=first):
+        if guide.partial and numbered and in_area and area is guide.areas[0]:
+            first = int(in_area[0].id.rsplit(".", 1)[1])
+        for expected_index, direction in enumerate(in_area, start=first):
             expected_id = f"{area.id}.{expected_index}"
-            if numbered and direction_id != expected_id:
-                line = guide.direction(direction_id).source_lines[0]
+            if numbered and direction.id != expected_id:
                 problems.append(
-                    Problem(error, line, f"direction {direction_id} is out of sequence in area {area.id} (expected {expected_id})", direction_id)
+                    Problem(
+                        error,
+                        direction.source_lines[0],
+                        f"direction {direction.id} is out of sequence in area {area.id} (expected {expected_id})",
+                        direction.id,
+                    )
                 )
                 break
         if not area.direction_ids and area.id not in parents:

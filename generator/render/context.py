@@ -26,7 +26,7 @@ class PartKind(StrEnum):
 
 
 _FINAL = {Provenance.REVIEWED, Provenance.PATTERN}
-_DRAFT = {Provenance.MT, Provenance.FUZZY}
+_DRAFT = {Provenance.MT, Provenance.FUZZY, Provenance.POST_EDITED}
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ class CallContext:
 
 def load_current_translations(guide: Guide) -> dict[str, Translation]:
     """English from the translation stage (memory, patterns, stored MT; never runs MT)."""
-    from ..translate.store import current_translations  # only when no translations are passed in
+    from ..translate.pipeline import current_translations  # only when no translations are passed in
 
     return current_translations(guide)
 

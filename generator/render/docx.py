@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -569,7 +570,22 @@ def html_to_docx(html: str, meta: DocxMeta) -> bytes:
     _drop_leading_empty(document.paragraphs)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue(), meta.created)
+
+
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same archive with every entry dated `when` (python-docx stamps the time of saving), in the
+    same order, with fixed attributes: identical inputs give identical bytes."""
+    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the earliest date a zip can hold
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(member), compresslevel=6)
+    return out.getvalue()
 
 
 def _drop_leading_empty(paragraphs: Iterable[Paragraph]) -> None:
