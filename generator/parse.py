@@ -62,8 +62,10 @@ _FIELD_LABEL = re.compile(
 # Any other short label: `申报说明：…`. Words that introduce a list in running text are not labels.
 _GENERIC_LABEL = re.compile(rf"^([{HAN}]{{2,8}})\s*(?:[（(]([^（）()]*)[）)])?\s*[：:]\s*")
 _NOT_A_LABEL = re.compile(r"包括|如下|其中|例如|以下|具体|主要|分别")
-# A known label with its colon in the middle of a line: PDF extraction glued it to the line before.
-_GLUED_LABEL = re.compile(rf"(?<=\S)({'|'.join(FIELD_KEYS)})\s*(?:[（(][^（）()]*[）)])?\s*[：:]")
+# A known label with its colon in the middle of a line, after the end of the field before it
+# (`…协定》领域方向:`): PDF extraction glued it to that line. After a Chinese character it is prose
+# (`须满足以下考核指标：`) and stays.
+_GLUED_LABEL = re.compile(rf"(?<=[》。；;.）)」”\s])\s*({'|'.join(FIELD_KEYS)})\s*(?:[（(][^（）()]*[）)])?\s*[：:]")
 _SENTENCE_PUNCTUATION = re.compile("[，。；,;]")
 _YOUTH = "青年科学家"
 # Fields whose first label after an unnumbered title starts an item (intergovernmental guides).
@@ -129,7 +131,8 @@ def _accepted_number(text: str, expected: set[tuple[int, ...]]) -> tuple[int, ..
     if numbered is None:
         return None
     parts, rest = numbered
-    if len(parts) >= 2 and _TYPE_LABEL.search(rest) and rest[: _TYPE_LABEL.search(rest).start()].strip():  # type: ignore[union-attr]
+    typed = _TYPE_LABEL.search(rest) if len(parts) >= 2 else None
+    if typed is not None and rest[: typed.start()].strip():
         return parts
     if parts in expected:
         if len(parts) == 1:
@@ -549,9 +552,9 @@ def _split_glued_labels(block: _Block, builder: _Builder) -> list[_Block]:
         raw_match = _GLUED_LABEL.search(raw, 1)
         raw_at = raw_match.start() if raw_match is not None and raw_match.group(1) == match.group(1) else len(raw)
         line = first + raw[:raw_at].count("\n")
-        builder.repairs.append(Repair(line, "label", text[max(0, match.start() - 12) : match.end()], "⏎" + match.group(0)))
+        builder.repairs.append(Repair(line, "label", text[max(0, match.start() - 12) : match.end()], "⏎" + match.group(0).strip()))
         pieces.append(_Block(raw=raw[:raw_at].rstrip(), text=text[: match.start()].rstrip(), first=first, last=line))
-        text, raw, first = text[match.start() :], raw[raw_at:].lstrip() or text[match.start() :], line
+        text, raw, first = text[match.start() :].lstrip(), raw[raw_at:].lstrip() or text[match.start() :].lstrip(), line
     pieces.append(_Block(raw=raw, text=text, first=first, last=block.last))
     return [piece for piece in pieces if piece.text.strip()]
 

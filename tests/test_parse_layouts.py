@@ -190,3 +190,12 @@ def test_bundled_guide_from_its_third_area_on(bundled_text: str) -> None:
     assert guide.partial and guide.facts.directions is None
     assert guide.directions[0].id == "3.1" and len(guide.directions) == 107 - 21
     assert not has_errors(validate_guide(guide))
+
+
+def test_a_label_word_in_prose_is_not_split_off() -> None:
+    text = (FIXTURES / "key-special-chinese-sections.txt").read_text(encoding="utf-8")
+    text = text.replace("研究构件的残余应力调控方法。", "研究构件的残余应力调控方法，须满足以下考核指标：强度达标。")
+    guide = parse_text(text)
+    assert [key for _, key in fields(guide, "1")] == ["content", "indicators", "notes", "duration"]
+    assert texts(guide, "1", "content")[0].endswith("须满足以下考核指标：强度达标。")
+    assert not any(r.kind == "label" for r in guide.repairs)
