@@ -14,13 +14,22 @@ from rich.table import Table
 from ..errors import CallpackError, GlossaryError
 from ..fileio import write_atomic
 from ..glossary.review import ImportReport
-from ..glossary.termbase import Termbase
 from ..model import Guide
-from ..paths import TERMS_DIR
 from ..segments import Translation
-from .common import MESSAGE_LIMIT, console, err_console, reported_errors, safe
+from .common import (
+    MESSAGE_LIMIT,
+    console,
+    current_workspace,
+    err_console,
+    reported_errors,
+    safe,
+    workspace_termbase,
+    workspace_translations,
+)
 
-TermsOption = Annotated[Path, typer.Option("--terms", help="Termbase folder (glossary/terms).")]
+TermsOption = Annotated[
+    Path | None, typer.Option("--terms", help="Termbase folder (default: the workspace's layers).")
+]
 GuideOption = Annotated[
     Path | None,
     typer.Option("--guide", help="Guide text to take contexts from (default: the workspace's guide)."),
@@ -32,16 +41,6 @@ class ExportFormat(StrEnum):
     TBX = "tbx"
     TBX2008 = "tbx2008"
     CSV = "csv"
-
-
-def _layered_termbase(terms: Path | None) -> Termbase:
-    """`--terms FOLDER` alone, or the workspace's layers (bundled reference below the project's own)."""
-    from ..glossary.termbase import load_termbase, load_termbase_layers
-    from .common import current_workspace
-
-    if terms is not None:
-        return load_termbase(terms)
-    return load_termbase_layers(current_workspace().terms_layers)
 
 
 def _languages() -> tuple[str, str]:
@@ -71,12 +70,10 @@ def _guide(path: Path | None) -> Guide:
 
 def _translations(guide: Guide | None) -> dict[str, Translation]:
     """The current translations, or none (with a warning) when the translation stage fails."""
-    from ..translate.pipeline import current_translations  # the glossary package never calls the pipeline
-
     if guide is None:
         return {}
     try:
-        return current_translations(guide)
+        return workspace_translations(guide)
     except CallpackError as error:
         err_console.print(f"[yellow]note:[/] no translations used ({safe(error, MESSAGE_LIMIT)})", highlight=False, soft_wrap=True)
         return {}
@@ -84,7 +81,7 @@ def _translations(guide: Guide | None) -> dict[str, Translation]:
 
 @glossary_app.command("extract")
 def extract_command(
-    terms: TermsOption = TERMS_DIR,
+    terms: TermsOption = None,
     guide_path: GuideOption = None,
     min_count: Annotated[int, typer.Option(help="Minimum occurrences of a text candidate.")] = 2,
     limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 60,
@@ -97,9 +94,8 @@ def extract_command(
     with reported_errors():
         from ..glossary.csv_format import export_csv
         from ..glossary.extract import extract_candidates
-        from ..glossary.termbase import load_termbase
 
-        termbase = load_termbase(terms)
+        termbase = workspace_termbase(terms)
         guide = _guide(guide_path)
         if guide is None:
             raise GlossaryError("extraction needs the parsed guide (generator.parse is not available yet)")
@@ -160,7 +156,7 @@ def export_command(
                 "file exists (it may hold reviewed work); use --force to overwrite it", output
             )
         started = time.perf_counter()
-        termbase = _layered_termbase(terms)
+        termbase = workspace_termbase(terms)
         found: dict[str, list[sources.Context]] = {}
         if contexts and format is not ExportFormat.CSV:
             guide = _guide(guide_path)
@@ -209,7 +205,7 @@ def import_command(
     with reported_errors():
         from ..glossary.review import apply_import, plan_import, read_review_file
 
-        termbase = _layered_termbase(terms)
+        termbase = workspace_termbase(terms)
         report = plan_import(termbase, read_review_file(file), force=force)
         _print_import_report(report)
         if report.errors:
@@ -277,7 +273,7 @@ def _print_import_report(report: ImportReport) -> None:
 
 @glossary_app.command("check")
 def check_command(
-    terms: TermsOption = TERMS_DIR,
+    terms: TermsOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -298,10 +294,9 @@ def check_command(
         triples: list[tuple[str, str, str]] = []
         if translations and guide is not None:
             triples = sources.translation_triples(sources.guide_segments(guide), _translations(guide))
-        report = run_check(terms, triples, sources.known_direction_ids(guide))
-        from .common import current_workspace
-
-        json_path, md_path = write_reports(report, out or current_workspace().output_dir / "glossary")
+        workspace = current_workspace()
+        report = run_check(terms or workspace.terms_layers, triples, sources.known_direction_ids(guide))
+        json_path, md_path = write_reports(report, out or workspace.output_dir / "glossary")
         for finding in report.errors[:40]:
             err_console.print(
                 f"[red]{safe(finding.code)}[/] {safe(finding.where())}: {safe(finding.message, 1000)}",

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from ..errors import ConflictError
-from .common import MESSAGE_LIMIT, console, err_console, reported_errors, safe
+from .common import (
+    MESSAGE_LIMIT,
+    console,
+    err_console,
+    reported_errors,
+    safe,
+    workspace_memory,
+    workspace_term_index,
+)
 
 if TYPE_CHECKING:
     from ..model import Guide
@@ -125,11 +133,10 @@ def translate_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..translate.pipeline import select_engine, translate_guide
-    from ..translate.termbase import load_term_index
 
     with reported_errors():
         guide = _guide(guide_path)
-        terms = load_term_index()
+        terms = workspace_term_index()
         mt_engine, message = select_engine(engine.value, model)
         if message:
             err_console.print(f"[yellow]note:[/] {safe(message, MESSAGE_LIMIT)}", soft_wrap=True, highlight=False)
@@ -153,6 +160,7 @@ def translate_command(
                 directions=direction,
                 terms=terms,
                 progress=lambda done: progress.update(task, completed=done),
+                **workspace_memory(),
             )
         if mt_engine is not None:
             console.print(f"MT: {result.mt_segments} segments ({result.mt_cached} from the MT cache)")
@@ -170,7 +178,9 @@ def export_command(
 
     with reported_errors():
         guide = _guide(guide_path)
-        result = translate_guide(guide, engine=None, record=False, directions=direction)
+        result = translate_guide(
+            guide, engine=None, record=False, directions=direction, terms=workspace_term_index(), **workspace_memory()
+        )
         data = bilingual_guide(guide, result.segments, result.translations)
         write_bilingual_json(json_path, data)
         totals = data["totals"]
@@ -183,12 +193,13 @@ def export_command(
 def qa_command(direction: DirectionOption = None, guide_path: GuideOption = None) -> None:
     """QA of the current translations (no MT), with the JSON and HTML report under output/qa/."""
     from ..translate.pipeline import translate_guide
-    from ..translate.termbase import load_term_index
 
     with reported_errors():
         guide = _guide(guide_path)
-        terms = load_term_index()
-        result = translate_guide(guide, engine=None, record=False, directions=direction, terms=terms)
+        terms = workspace_term_index()
+        result = translate_guide(
+            guide, engine=None, record=False, directions=direction, terms=terms, **workspace_memory()
+        )
         report = _write_qa(result, terms, None)
         if report.errors:
             raise typer.Exit(1)
@@ -261,22 +272,10 @@ ReportOption = Annotated[
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Report only; change nothing.")]
 
 
-def _memory_paths() -> dict[str, Any]:
-    """The workspace's memory: database, own folder (written by imports), reference folders."""
-    from .common import current_workspace
-
-    workspace = current_workspace()
-    return {
-        "memory_path": workspace.memory_db,
-        "memory_dir": workspace.memory_dir,
-        "reference_dirs": workspace.reference_memory_dirs,
-    }
-
-
 def _open_memory() -> TranslationMemory:
     from ..translate.store import open_memory
 
-    paths = _memory_paths()
+    paths = workspace_memory()
     return open_memory(paths["memory_path"], paths["memory_dir"], paths["reference_dirs"])
 
 
@@ -358,14 +357,13 @@ def xliff_export(
 ) -> None:
     """Export the current translations for post-editing (states initial/translated/reviewed/final)."""
     from ..translate.pipeline import translate_guide
-    from ..translate.termbase import load_term_index
     from ..translate.xliff import export_xliff, segment_terms
 
     with reported_errors():
         guide = _guide(guide_path)
-        terms = load_term_index()
+        terms = workspace_term_index()
         result = translate_guide(
-            guide, engine=None, record=False, directions=direction, terms=terms, **_memory_paths()
+            guide, engine=None, record=False, directions=direction, terms=terms, **workspace_memory()
         )
         exchange = _exchange()
         export_xliff(
@@ -407,7 +405,7 @@ def xliff_import(
     with reported_errors():
         guide = _guide(guide_path)
         resolutions = read_resolutions(resolve) if resolve is not None else None
-        current = translate_guide(guide, engine=None, record=False, **_memory_paths()).by_id()
+        current = translate_guide(guide, engine=None, record=False, **workspace_memory()).by_id()
         with _open_memory() as memory:
             result = import_xliff(
                 file,
@@ -465,7 +463,7 @@ def memory_import(
         resolutions = read_resolutions(resolve) if resolve is not None else None
         segments = segment_guide(guide)
         incoming, unmatched = incoming_from_tmx(read_tmx(file), segments, file)
-        current = translate_guide(guide, engine=None, record=False, **_memory_paths()).by_id()
+        current = translate_guide(guide, engine=None, record=False, **workspace_memory()).by_id()
         with _open_memory() as memory:
             result = merge(
                 incoming,

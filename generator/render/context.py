@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
 from ..segments import Provenance, Segment, Translation, segment_guide
+from ..settings import AgreementChoices, Party
 from .i18n import Pair, money_compact, money_full, number
 
 if TYPE_CHECKING:
@@ -198,6 +199,9 @@ class CallContext:
     issued: dt.date
     programme: Pair = field(default_factory=lambda: Pair(zh="", en=""))
     counts: Translated = field(default_factory=Translated)
+    # From callpack.toml, for the agreement skeleton only ([[parties]] and [agreement]).
+    parties: tuple[Party, ...] = ()
+    agreement_choices: AgreementChoices = field(default_factory=AgreementChoices)
 
     def direction(self, direction_id: str) -> DirectionContext:
         for direction in self.directions:
