@@ -105,3 +105,17 @@ def test_every_heading_is_a_direction_or_reported(case: tuple[str, list[int], bo
     reported = {p.line for p in validate_guide(guide)}
     for line in headings:
         assert line in placed or line in reported, (line, text.split("\n")[line - 1])
+
+
+def test_check_names_the_layout_and_what_it_could_not_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    guide = tmp_path / "damaged.txt"
+    guide.write_text(SMALL_GUIDE.replace(SECOND, "l.2 乙方向（基础研究类）"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["parse", "--check", str(guide)], env={"COLUMNS": "200"})
+    assert result.exit_code == 4
+    output = " ".join(result.output.split())
+    assert f"{guide}:31: error: lines 31–43 not placed: 'l.2 乙方向" in output
+    assert "layout typed-directions" in output
