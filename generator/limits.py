@@ -38,9 +38,9 @@ class ZipLimits:
 
 # A workbook is XML: ratios of 5–20 are normal; a bomb is in the hundreds or thousands.
 XLSX_LIMITS = ZipLimits(max_members=2_000, max_member_bytes=256 * MiB, max_total_bytes=512 * MiB, max_ratio=100)
-# An Argos package: trained weights compress little (opus-mt models are 100–300 MB unpacked, their
-# large members under 2×); small structured models (tests, toy vocabularies) may compress hundreds
-# of times, so the ratio applies only to members above 64 MB, where a bomb does its damage.
+# An Argos package: real model weights compress little (opus-mt models are 100–300 MB unpacked),
+# but small hand-built or pruned models are mostly zeros, so the ratio counts only from 64 MiB on:
+# a bomb (a few MB writing gigabytes) is caught, a 5 MB test model that compresses 300× is not.
 MODEL_LIMITS = ZipLimits(
     max_members=1_000, max_member_bytes=2 * GiB, max_total_bytes=3 * GiB, max_ratio=50, ratio_floor=64 * MiB
 )

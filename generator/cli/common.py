@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import typer
 from rich.console import Console
@@ -16,7 +16,10 @@ from rich.markup import escape
 from ..errors import CallpackError
 
 if TYPE_CHECKING:
+    from ..glossary.termbase import Termbase
     from ..model import Guide
+    from ..segments import Translation
+    from ..translate.termbase import TermIndex
     from ..workspace import Workspace
 
 console = Console()
@@ -123,3 +126,45 @@ def load_workspace_guide(path: Path | None) -> Guide:
     if chosen.resolve() == BUNDLED_GUIDE.resolve():
         return load_bundled_guide()
     return parse_guide(chosen)
+
+
+class MemoryPaths(TypedDict):
+    """Where the workspace's translation memory lives, as `translate_guide` takes it."""
+
+    memory_path: Path
+    memory_dir: Path
+    reference_dirs: tuple[Path, ...]
+
+
+def workspace_memory() -> MemoryPaths:
+    """The workspace's memory: database, own folder (written by imports), read-only reference folders."""
+    workspace = current_workspace()
+    return MemoryPaths(
+        memory_path=workspace.memory_db,
+        memory_dir=workspace.memory_dir,
+        reference_dirs=workspace.reference_memory_dirs,
+    )
+
+
+def workspace_termbase(terms: Path | None = None) -> Termbase:
+    """`--terms FOLDER` alone, or the workspace's layers (bundled reference below the project's own)."""
+    from ..glossary.termbase import load_termbase, load_termbase_layers
+
+    if terms is not None:
+        return load_termbase(terms)
+    return load_termbase_layers(current_workspace().terms_layers)
+
+
+def workspace_term_index() -> TermIndex:
+    """The workspace's layered termbase, as the translation stage uses it."""
+    from ..translate.termbase import TermIndex
+
+    return TermIndex(workspace_termbase())
+
+
+def workspace_translations(guide: Guide) -> dict[str, Translation]:
+    """The current translation of every segment of `guide` from the workspace's memory (no MT)."""
+    from ..translate.pipeline import translate_guide
+
+    result = translate_guide(guide, engine=None, record=False, terms=workspace_term_index(), **workspace_memory())
+    return {translation.segment_id: translation for translation in result.translations}

@@ -30,6 +30,7 @@ from ..errors import RenderError
 from ..fileio import write_atomic
 from ..model import Guide
 from ..paths import TEMPLATES_DIR
+from ..settings import Settings, check_parties
 from .context import CallContext, build_call_context
 from .html import KIND_LANGUAGES, KINDS, STYLESHEET, HtmlDocument, environment, render_html
 from .i18n import catalog_files, load_translations
@@ -187,12 +188,17 @@ def job_input_hash(job: Job, call: CallContext) -> str:
     }
     if job.direction_id is None:
         data: Any = dataclasses.asdict(call)
+        # The settings only shape agreements: a change to them must not rebuild the whole call.
+        data.pop("parties", None)
+        data.pop("agreement_choices", None)
     else:
         direction = call.direction(job.direction_id)
         data = {
             "direction": dataclasses.asdict(direction),
             **{k: _plain(v) for k, v in common.items()},
         }
+        if job.kind == "agreement":
+            data.update(agreement_settings_data(call))
     payload = json.dumps(
         {
             "code": code_fingerprint(),
@@ -204,6 +210,22 @@ def job_input_hash(job: Job, call: CallContext) -> str:
         default=_json_default,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def agreement_settings_data(call: CallContext) -> dict[str, Any]:
+    """What of callpack.toml an agreement depends on: its parties and the contracts officer's choices.
+
+    The source line of each party is left out: moving a table in the file changes no document.
+    """
+    parties = [{k: v for k, v in dataclasses.asdict(party).items() if k != "line"} for party in call.parties]
+    return {"parties": parties, "agreement_choices": dataclasses.asdict(call.agreement_choices)}
+
+
+def with_agreement_settings(call: CallContext, settings: Settings, kinds: Iterable[str]) -> CallContext:
+    """The render context with `[[parties]]` and `[agreement]`; the parties checked against the call's rules."""
+    if "agreement" in set(kinds):
+        check_parties(settings, call.conditions.max_chinese_units, call.conditions.min_foreign_partners)
+    return dataclasses.replace(call, parties=settings.parties, agreement_choices=settings.agreement)
 
 
 # --- rendering one job (runs in a worker) ----------------------------------------------------------
@@ -492,9 +514,17 @@ def build(
     progress: Callable[[Job, bool], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     call: CallContext | None = None,
+    settings: Settings | None = None,
 ) -> BuildReport:
-    """Make the documents; returns what was built and what was up to date."""
+    """Make the documents; returns what was built and what was up to date.
+
+    `settings` (callpack.toml) gives the agreements their parties and choices; its parties are
+    checked against the call's rules before anything is built (SettingsError).
+    """
+    kinds = list(kinds)
     call = call or build_call_context(guide, issued=issued_date())
+    if settings is not None:
+        call = with_agreement_settings(call, settings, kinds)
     planned = plan_jobs(call, kinds, langs, formats, direction_ids)
     out = Path(out)
     try:

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
 from ..segments import Provenance, Segment, Translation, segment_guide
+from ..settings import AgreementChoices, Party
 from .i18n import Pair, money_compact, money_full, number
 
 
@@ -26,7 +27,7 @@ class PartKind(StrEnum):
 
 
 _FINAL = {Provenance.REVIEWED, Provenance.PATTERN}
-_DRAFT = {Provenance.MT, Provenance.FUZZY}
+_DRAFT = {Provenance.MT, Provenance.FUZZY, Provenance.POST_EDITED}
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,9 @@ class CallContext:
     issued: dt.date
     programme: Pair = field(default_factory=lambda: Pair(zh="", en=""))
     counts: Translated = field(default_factory=Translated)
+    # From callpack.toml, for the agreement skeleton only ([[parties]] and [agreement]).
+    parties: tuple[Party, ...] = ()
+    agreement_choices: AgreementChoices = field(default_factory=AgreementChoices)
 
     def direction(self, direction_id: str) -> DirectionContext:
         for direction in self.directions:
@@ -200,7 +204,7 @@ class CallContext:
 
 def load_current_translations(guide: Guide) -> dict[str, Translation]:
     """English from the translation stage (memory, patterns, stored MT; never runs MT)."""
-    from ..translate.store import current_translations  # only when no translations are passed in
+    from ..translate.pipeline import current_translations  # only when no translations are passed in
 
     return current_translations(guide)
 
