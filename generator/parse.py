@@ -291,6 +291,20 @@ def _is_item_title(text: str, next_line: str) -> bool:
     return label is not None and label.key in _ITEM_OPENING_KEYS and _title_like(text, 80)
 
 
+def _continues_heading(previous: _OpenBlock, text: str, expected: set[tuple[int, ...]]) -> bool:
+    """`1.2 某某很长的标题` ⏎ `技术合作研究（基础研究类）`: a heading title wrapped onto a second line."""
+    return (
+        previous.closed
+        and len(previous.parts) == 1
+        and _numbered(previous.parts[0]) is not None
+        and _TYPE_LABEL.search(previous.parts[0]) is None
+        and len(text) <= 60
+        and _TYPE_LABEL.search(text) is not None
+        and re.match(f"[{HAN}]", text) is not None
+        and not _is_structural(text, expected)
+    )
+
+
 def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
     """Repair each line and join the paragraphs that page breaks and blank lines split.
 
@@ -311,12 +325,14 @@ def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
             continue
         previous = blocks[-1] if blocks else None
         expected = _successors(last)
-        if (
-            previous is not None
-            and not previous.closed
-            and not ends_sentence(previous.parts[-1])
-            and not _is_structural(text, expected)
-            and not _is_item_title(text, following[number - 1])
+        if previous is not None and (
+            (
+                not previous.closed
+                and not ends_sentence(previous.parts[-1])
+                and not _is_structural(text, expected)
+                and not _is_item_title(text, following[number - 1])
+            )
+            or _continues_heading(previous, text, expected)
         ):
             before = previous.tail(12)
             joined = join_broken_lines(before, text[:12])

@@ -199,3 +199,11 @@ def test_a_label_word_in_prose_is_not_split_off() -> None:
     assert [key for _, key in fields(guide, "1")] == ["content", "indicators", "notes", "duration"]
     assert texts(guide, "1", "content")[0].endswith("须满足以下考核指标：强度达标。")
     assert not any(r.kind == "label" for r in guide.repairs)
+
+
+def test_a_heading_wrapped_onto_a_second_line() -> None:
+    text = (FIXTURES / "partial-typed.txt").read_text(encoding="utf-8")
+    text = text.replace("3.3 钢铁流程氢冶金合作研究（基础研究类）", "3.3 钢铁流程氢冶金\n合作研究（基础研究类）")
+    guide = parse_text(text)
+    assert [(d.id, d.title_zh) for d in guide.directions][1] == ("3.3", "钢铁流程氢冶金合作研究")
+    assert guide.directions[1].title_raw == "3.3 钢铁流程氢冶金\n合作研究（基础研究类）"
