@@ -202,7 +202,8 @@ from generator.render import build
 build.warm_up = lambda: None  # the death signal is what is under test, not the fonts
 
 def job():
-    print(os.getpid(), flush=True)
+    # One write per line: two workers printing at once must not interleave their digits.
+    os.write(1, f"{os.getpid()}\n".encode())
     time.sleep(120)
 
 with ProcessPoolExecutor(2, initializer=build._init_worker, initargs=(None,)) as pool:
