@@ -203,7 +203,7 @@ build.warm_up = lambda: None  # the death signal is what is under test, not the 
 
 def job():
     # One write per line: two workers printing at once must not interleave their digits.
-    os.write(1, f"{os.getpid()}\n".encode())
+    os.write(1, f"{os.getpid()}\\n".encode())
     time.sleep(120)
 
 with ProcessPoolExecutor(2, initializer=build._init_worker, initargs=(None,)) as pool:
