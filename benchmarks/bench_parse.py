@@ -1,7 +1,11 @@
-"""Parse time of the bundled guide and of a guide 20x larger, per MB: the cost should grow linearly.
+"""Parse time per MB: the cost should grow linearly.
 
-Run: python benchmarks/bench_parse.py [--repeat N]
-The 20x guide repeats the directions with renumbered areas, so every heading stays valid.
+Run: python benchmarks/bench_parse.py [--repeat N] [--long-mb N]
+Two cases, each against a baseline in the same run:
+- the bundled guide against a guide 20x larger (the directions repeated with renumbered areas, so
+  every heading stays valid);
+- long paragraphs without sentence ends (page-break joins line after line, issue 12): a guide whose
+  one direction holds 1 MB of such lines, against the same with 8 MB.
 """
 
 from __future__ import annotations
@@ -31,6 +35,24 @@ def scaled_guide(text: str, factor: int) -> str:
     return preamble.replace("共计 107 个", f"共计 {total} 个") + "".join(copies)
 
 
+def long_paragraph_guide(text: str, megabytes: float) -> str:
+    """The bundled preamble and one direction whose research content is `megabytes` of lines with no
+    sentence end, so that every line is joined to the one before as a page-break repair."""
+    preamble = text[: text.index("\n1. 新能源")].replace("共计 107 个", "共计 1 个")
+    lines = []
+    size, index = 0, 0
+    while size < megabytes * 1_000_000:
+        line = f"研究第{index}类材料的制备方法与表征技术及其在能源转化中的应用"
+        lines.append(line)
+        size += len(line.encode("utf-8")) + 1
+        index += 1
+    body = "\n".join(lines)
+    return (
+        f"{preamble}\n1. 新能源\n\n1.1 长段落合作研究（基础研究类）\n\n研究内容：{body}\n\n"
+        "考核指标：指标。\n\n关键词：长段落\n"
+    )
+
+
 def seconds(text: str, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -44,6 +66,7 @@ def seconds(text: str, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--long-mb", type=int, default=8, help="size of the large long-paragraph guide (MB)")
     args = parser.parse_args()
     text = BUNDLED_GUIDE.read_text(encoding="utf-8")
     parse_text(text)  # warm up: jieba's dictionary loads once per process
@@ -59,6 +82,20 @@ def main() -> None:
         print(f"{name:<8} {megabytes:7.2f} {elapsed:9.3f} {per_mb:8.3f}")
     ratio = rows[1][3] / rows[0][3]
     print(f"cost per MB, 20x guide / bundled guide: {ratio:.2f} (1.0 = linear)")
+    print()
+    small, large = long_paragraph_guide(text, 1), long_paragraph_guide(text, args.long_mb)
+    timings = []
+    for sample in (small, large):
+        megabytes = len(sample.encode("utf-8")) / 1_000_000
+        timings.append((megabytes, seconds(sample, max(1, args.repeat // 2))))
+    print(f"{'long paragraphs':<16} {'MB':>7} {'seconds':>9} {'s/MB':>8}")
+    for megabytes, elapsed in timings:
+        print(f"{'':<16} {megabytes:7.2f} {elapsed:9.3f} {elapsed / megabytes:8.3f}")
+    (small_mb, small_s), (large_mb, large_s) = timings
+    print(
+        f"time {large_mb:.0f} MB / {small_mb:.0f} MB: {large_s / small_s:.2f} "
+        f"(size ratio {large_mb / small_mb:.2f}); cost per MB ratio {(large_s / large_mb) / (small_s / small_mb):.2f} (1.0 = linear)"
+    )
 
 
 if __name__ == "__main__":

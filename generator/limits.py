@@ -36,8 +36,10 @@ class ZipLimits:
     ratio_floor: int = 1 * MiB
 
 
-# A workbook is XML: ratios of 5–20 are normal; a bomb is in the hundreds or thousands.
-XLSX_LIMITS = ZipLimits(max_members=2_000, max_member_bytes=256 * MiB, max_total_bytes=512 * MiB, max_ratio=100)
+# A workbook is XML: ratios of 5–20 are normal; a bomb is in the hundreds or thousands. openpyxl
+# loads the whole sheet (twice: formulas and computed values) at about 20× its XML size, so a sheet
+# is held to 32 MB of XML (about 57,000 termbase rows, 30× the bundled termbase; ~700 MB of memory).
+XLSX_LIMITS = ZipLimits(max_members=2_000, max_member_bytes=32 * MiB, max_total_bytes=64 * MiB, max_ratio=100)
 # An Argos package: real model weights compress little (opus-mt models are 100–300 MB unpacked),
 # but small hand-built or pruned models are mostly zeros, so the ratio counts only from 64 MiB on:
 # a bomb (a few MB writing gigabytes) is caught, a 5 MB test model that compresses 300× is not.

@@ -6,9 +6,14 @@ PDF (`raw`), so that a reviewer can see what the parser changed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+# Version 2 adds `layout`, `partial`, `notices`, `guide.closing`, direction `fields` and friends, area
+# `parent_id` and `paragraphs`; `type`, `type_label_zh` and `area_id` may be null. Nothing was removed.
+SCHEMA_VERSION = "2"
 
 
 class DirectionType(StrEnum):
@@ -52,13 +57,65 @@ class IndicatorSet:
     paragraphs: list[Paragraph]
 
 
+class Layout(StrEnum):
+    """The member of the family of MOST guide layouts that a guide follows."""
+
+    TYPED_DIRECTIONS = "typed-directions"  # areas `1.`, directions `1.1 …（基础研究类）`, 关键词 (the bundled guide)
+    KEY_SPECIAL_PROJECT = "key-special-project"  # no type labels or 关键词; 有关说明, 实施年限; `1.1.1`, `（一）`
+    INTERGOVERNMENTAL = "intergovernmental"  # one item per partner: 合作协议, 领域方向, 共拟支持经费
+
+
+# Field keys of the labels that the parser knows; any other label is kept with key None.
+FIELD_KEYS: dict[str, str] = {
+    "研究内容": "content",
+    "考核指标": "indicators",
+    "关键词": "keywords",
+    "拟支持项目数": "projects",
+    "其他要求": "other",
+    "有关说明": "notes",
+    "实施年限": "duration",
+    "共拟支持经费": "funding",
+    "合作协议": "agreement",
+    "领域方向": "domains",
+}
+# Keys that have their own typed fields on `Direction` since schema version 1 (rendered by name).
+TYPED_FIELD_KEYS = frozenset({"content", "indicators", "keywords", "projects", "other"})
+
+
+@dataclass
+class Field:
+    """One labelled field of a direction, in the order of the guide: `研究内容：…`, `合作协议: …`."""
+
+    label_zh: str
+    key: str | None
+    paragraphs: list[Paragraph]
+    line: int
+    note_zh: str | None = None
+
+    @property
+    def segment_field(self) -> str:
+        """The `field` part of this field's segment ids: its key, or a stable name made from the label."""
+        if self.key is not None:
+            return self.key
+        return "x-" + hashlib.sha1(self.label_zh.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass
+class Notice:
+    """Something the parser could not place or had to guess at, with its line; validation reports it."""
+
+    severity: str  # "error" or "warning"
+    line: int | None
+    message: str
+
+
 @dataclass
 class Direction:
     id: str
-    area_id: str
+    area_id: str | None
     title_zh: str
-    type: DirectionType
-    type_label_zh: str
+    type: DirectionType | None
+    type_label_zh: str | None
     research_content_zh: list[Paragraph]
     indicators_zh: list[Paragraph]
     keywords_zh: list[str]
@@ -74,6 +131,16 @@ class Direction:
     production_enterprise_required: bool = False
     title_raw: str = ""
     keywords_raw: str = ""
+    fields: list[Field] = field(default_factory=list)
+    funding_cny: int | None = None
+    funding_note_zh: str | None = None
+    max_years: int | None = None
+    youth_scientist: bool = False
+
+    @property
+    def extra_fields(self) -> list[Field]:
+        """The fields without a typed field of their own (有关说明, 合作协议, unknown labels…), in order."""
+        return [f for f in self.fields if f.key not in TYPED_FIELD_KEYS]
 
 
 @dataclass
@@ -82,6 +149,8 @@ class Area:
     title_zh: str
     direction_ids: list[str]
     line: int
+    parent_id: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +185,10 @@ class Guide:
     source_path: str
     source_sha256: str
     source_encoding: str
+    layout: Layout = Layout.TYPED_DIRECTIONS
+    partial: bool = False
+    closing: list[PreambleSection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def direction(self, direction_id: str) -> Direction:
         for direction in self.directions:
@@ -132,10 +205,14 @@ class Guide:
     def to_json_dict(self) -> dict[str, Any]:
         """The `callpack parse --json` shape: guide, areas, directions, repairs."""
         return {
+            "schema_version": SCHEMA_VERSION,
+            "layout": self.layout.value,
+            "partial": self.partial,
             "guide": {
                 "title_zh": self.title_zh,
                 "title_raw": self.title_raw,
                 "preamble": [asdict(section) for section in self.preamble],
+                "closing": [asdict(section) for section in self.closing],
                 "facts": asdict(self.facts),
                 "source": {
                     "path": self.source_path,
@@ -146,12 +223,13 @@ class Guide:
             "areas": [asdict(area) for area in self.areas],
             "directions": [_direction_dict(d) for d in self.directions],
             "repairs": [asdict(repair) for repair in self.repairs],
+            "notices": [asdict(notice) for notice in self.notices],
         }
 
 
 def _direction_dict(direction: Direction) -> dict[str, Any]:
     data = asdict(direction)
-    data["type"] = direction.type.value
+    data["type"] = direction.type.value if direction.type is not None else None
     data["source_lines"] = list(direction.source_lines)
     return data
 
@@ -161,6 +239,17 @@ def _paragraphs(items: list[dict[str, Any]]) -> list[Paragraph]:
         Paragraph(text=p["text"], raw=p["raw"], lines=(p["lines"][0], p["lines"][1]), label=p.get("label"))
         for p in items
     ]
+
+
+def _fields(items: list[dict[str, Any]]) -> list[Field]:
+    return [
+        Field(label_zh=f["label_zh"], key=f["key"], paragraphs=_paragraphs(f["paragraphs"]), line=f["line"], note_zh=f.get("note_zh"))
+        for f in items
+    ]
+
+
+def _sections(items: list[dict[str, Any]]) -> list[PreambleSection]:
+    return [PreambleSection(title_zh=s["title_zh"], paragraphs=_paragraphs(s["paragraphs"]), line=s["line"]) for s in items]
 
 
 def guide_from_json_dict(data: dict[str, Any]) -> Guide:
@@ -173,7 +262,7 @@ def guide_from_json_dict(data: dict[str, Any]) -> Guide:
                 id=d["id"],
                 area_id=d["area_id"],
                 title_zh=d["title_zh"],
-                type=DirectionType(d["type"]),
+                type=DirectionType(d["type"]) if d["type"] is not None else None,
                 type_label_zh=d["type_label_zh"],
                 research_content_zh=_paragraphs(d["research_content_zh"]),
                 indicators_zh=_paragraphs(d["indicators_zh"]),
@@ -193,20 +282,36 @@ def guide_from_json_dict(data: dict[str, Any]) -> Guide:
                 production_enterprise_required=d.get("production_enterprise_required", False),
                 title_raw=d.get("title_raw", ""),
                 keywords_raw=d.get("keywords_raw", ""),
+                fields=_fields(d.get("fields", [])),
+                funding_cny=d.get("funding_cny"),
+                funding_note_zh=d.get("funding_note_zh"),
+                max_years=d.get("max_years"),
+                youth_scientist=d.get("youth_scientist", False),
             )
         )
     return Guide(
         title_zh=meta["title_zh"],
         title_raw=meta.get("title_raw", ""),
-        preamble=[
-            PreambleSection(title_zh=s["title_zh"], paragraphs=_paragraphs(s["paragraphs"]), line=s["line"])
-            for s in meta["preamble"]
-        ],
+        preamble=_sections(meta["preamble"]),
         facts=GuideFacts(**meta["facts"]),
-        areas=[Area(**a) for a in data["areas"]],
+        areas=[
+            Area(
+                id=a["id"],
+                title_zh=a["title_zh"],
+                direction_ids=list(a["direction_ids"]),
+                line=a["line"],
+                parent_id=a.get("parent_id"),
+                paragraphs=_paragraphs(a.get("paragraphs", [])),
+            )
+            for a in data["areas"]
+        ],
         directions=directions,
         repairs=[Repair(**r) for r in data.get("repairs", [])],
         source_path=meta["source"]["path"],
         source_sha256=meta["source"]["sha256"],
         source_encoding=meta["source"]["encoding"],
+        layout=Layout(data.get("layout", Layout.TYPED_DIRECTIONS.value)),
+        partial=data.get("partial", False),
+        closing=_sections(meta.get("closing", [])),
+        notices=[Notice(**n) for n in data.get("notices", [])],
     )

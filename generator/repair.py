@@ -196,6 +196,8 @@ def repair_punctuation(text: str, line: int) -> tuple[str, list[Repair]]:
         if ch == ";" or chinese_before or (chinese_after and ch != ":"):
             chars[i] = _HALF_TO_FULL[ch]
     repaired = "".join(chars)
+    # A half-width full stop after Chinese text ends the sentence (not 1.5, not e.g. "Ltd.").
+    repaired = re.sub(rf"(?<=[{HAN}）”])\.(?=\s*$|\s*[{HAN}])", "。", repaired)
     if repaired != text:
         return repaired, [Repair(line, "punctuation", text, repaired)]
     return repaired, []
@@ -287,4 +289,6 @@ def join_broken_lines(first: str, second: str) -> str:
 def ends_sentence(text: str) -> bool:
     stripped = text.rstrip()
     # A closing bracket does not end a paragraph: "（LCOE）" may be followed by a page break.
+    if stripped.endswith(".") and len(stripped) > 1 and _is_han(stripped[-2]):
+        return True  # a half-width full stop after Chinese text (half-width guides)
     return bool(stripped) and stripped[-1] in TERMINAL_PUNCTUATION

@@ -111,6 +111,23 @@ def direction_segments(direction: Direction) -> Iterator[Segment]:
     if direction.projects_supported_note_zh:
         yield _single(scope, "projects_note", direction.projects_supported_note_zh)
     yield from _field_segments(scope, "other_requirements", direction.other_requirements_zh)
+    # Fields without a typed field (schema version 2): 有关说明, 合作协议, unknown labels… Their ids
+    # name the field (`2.1:notes:0`, `3:x-1a2b3c4d:0` for an unknown label), so that the ids of
+    # the typed fields above never move.
+    for key, paragraphs in _extra_field_paragraphs(direction):
+        yield from _field_segments(scope, key, paragraphs)
+    # Known labels go through the termbase; an unknown label is translated like text.
+    unknown = dict.fromkeys(f.label_zh for f in direction.extra_fields if f.key is None and f.label_zh)
+    for position, label in enumerate(unknown):
+        yield Segment(id=f"{scope}:label:{position}", scope=scope, field="label", index=position, paragraph=0, zh=label)
+
+
+def _extra_field_paragraphs(direction: Direction) -> list[tuple[str, list[Paragraph]]]:
+    """The paragraphs of the untyped fields, grouped by segment field name, in order of first use."""
+    grouped: dict[str, list[Paragraph]] = {}
+    for extra in direction.extra_fields:
+        grouped.setdefault(extra.segment_field, []).extend(extra.paragraphs)
+    return list(grouped.items())
 
 
 def guide_segments(guide: Guide) -> Iterator[Segment]:
@@ -129,6 +146,18 @@ def guide_segments(guide: Guide) -> Iterator[Segment]:
     yield from _field_segments("guide", "preamble", paragraphs)
     for area in guide.areas:
         yield _single(f"area-{area.id}", "area_title", area.title_zh)
+        yield from _field_segments(f"area-{area.id}", "area_intro", area.paragraphs)
+    for section_index, section in enumerate(guide.closing):
+        yield Segment(
+            id=f"guide:closing_heading:{section_index}",
+            scope="guide",
+            field="closing_heading",
+            index=section_index,
+            paragraph=section_index,
+            zh=section.title_zh,
+        )
+    closing = [paragraph for section in guide.closing for paragraph in section.paragraphs]
+    yield from _field_segments("guide", "closing", closing)
 
 
 def segment_guide(guide: Guide) -> list[Segment]:

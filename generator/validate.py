@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Guide
+from .model import Direction, Guide, Layout
 
 
 class Severity(StrEnum):
@@ -30,14 +30,18 @@ def validate_guide(guide: Guide) -> list[Problem]:
     problems: list[Problem] = []
     error, warning = Severity.ERROR, Severity.WARNING
     facts = guide.facts
-    for name, value in (
+    for notice in guide.notices:
+        problems.append(Problem(Severity(notice.severity), notice.line, notice.message))
+    # The call-wide facts are this layout's preamble sentences; other layouts state them otherwise.
+    stated = () if guide.partial or guide.layout is not Layout.TYPED_DIRECTIONS else (
         ("number of directions (共计 N 个二级指南方向)", facts.directions),
         ("number of projects (拟支持约 N 个项目)", facts.projects),
         ("national funding (国拨经费概算)", facts.national_funding_cny),
         ("limit on Chinese participating units (中方参与单位总数不超过)", facts.max_chinese_units),
         ("project duration (实施周期一般不超过)", facts.max_years),
         ("foreign partner requirement (须有 N 个国（境）外合作单位)", facts.min_foreign_partners),
-    ):
+    )
+    for name, value in stated:
         if value is None:
             problems.append(Problem(warning, None, f"the preamble does not state the {name}"))
     if facts.directions is not None and facts.directions != len(guide.directions):
@@ -54,13 +58,9 @@ def validate_guide(guide: Guide) -> list[Problem]:
             )
         else:
             seen[direction.id] = line
-        for label, present in (
-            ("research content (研究内容)", bool(direction.research_content_zh)),
-            ("assessment indicators (考核指标)", bool(direction.indicators_zh)),
-            ("keywords (关键词)", bool(direction.keywords_zh)),
-        ):
+        for label, present, severity in _required_fields(guide.layout, direction):
             if not present:
-                problems.append(Problem(error, line, f"direction {direction.id} has no {label}", direction.id))
+                problems.append(Problem(severity, line, f"direction {direction.id} has no {label}", direction.id))
         if len(set(direction.keywords_zh)) != len(direction.keywords_zh):
             problems.append(Problem(warning, line, f"direction {direction.id} repeats a keyword", direction.id))
         if (
@@ -78,14 +78,23 @@ def validate_guide(guide: Guide) -> list[Problem]:
                 )
             )
 
-    for expected_number, area in enumerate(guide.areas, start=1):
+    top = [area for area in guide.areas if area.parent_id is None and area.id.isdigit()]
+    # Part of a guide starts where it starts: its first area need not be 1.
+    first_area = int(top[0].id) if guide.partial and top else 1
+    for expected_number, area in enumerate(top, start=first_area):
         if area.id != str(expected_number):
             problems.append(Problem(error, area.line, f"area {area.id} is out of sequence (expected {expected_number})"))
+    parents = {area.parent_id for area in guide.areas}
+    for area in guide.areas:
         # By position, not by id: a duplicated id must cite the duplicate's own line.
         in_area = [d for d in guide.directions if d.area_id == area.id]
-        for expected_index, direction in enumerate(in_area, start=1):
+        numbered = all(d.id.startswith(area.id + ".") for d in in_area)
+        first = 1
+        if guide.partial and numbered and in_area and area is guide.areas[0]:
+            first = int(in_area[0].id.rsplit(".", 1)[1])
+        for expected_index, direction in enumerate(in_area, start=first):
             expected_id = f"{area.id}.{expected_index}"
-            if direction.id != expected_id:
+            if numbered and direction.id != expected_id:
                 problems.append(
                     Problem(
                         error,
@@ -95,7 +104,7 @@ def validate_guide(guide: Guide) -> list[Problem]:
                     )
                 )
                 break
-        if not area.direction_ids:
+        if not area.direction_ids and area.id not in parents:
             problems.append(Problem(error, area.line, f"area {area.id} has no directions"))
 
     if facts.projects is not None:
@@ -105,6 +114,25 @@ def validate_guide(guide: Guide) -> list[Problem]:
                 Problem(warning, None, f"the directions support at least {supported} projects; the preamble says about {facts.projects}")
             )
     return problems
+
+
+def _required_fields(layout: Layout, direction: Direction) -> list[tuple[str, bool, Severity]]:
+    """The fields each layout's directions must have: (name, present, severity when absent)."""
+    error, warning = Severity.ERROR, Severity.WARNING
+    if layout is Layout.TYPED_DIRECTIONS:
+        return [
+            ("type label (基础研究类 / 共性关键技术类 / 应用示范类)", direction.type is not None, error),
+            ("research content (研究内容)", bool(direction.research_content_zh), error),
+            ("assessment indicators (考核指标)", bool(direction.indicators_zh), error),
+            ("keywords (关键词)", bool(direction.keywords_zh), error),
+        ]
+    if layout is Layout.KEY_SPECIAL_PROJECT:
+        return [
+            ("research content (研究内容)", bool(direction.research_content_zh), error),
+            # 青年科学家项目 often state only their content.
+            ("assessment indicators (考核指标)", bool(direction.indicators_zh) or direction.youth_scientist, warning),
+        ]
+    return [("labelled field", any(f.paragraphs for f in direction.fields), error)]
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -25,7 +25,8 @@ def test_json_output(tmp_path: Path) -> None:
     result = runner.invoke(app, ["parse", "--json", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data) == {"guide", "areas", "directions", "repairs"}
+    assert set(data) == {"schema_version", "layout", "partial", "guide", "areas", "directions", "repairs", "notices"}
+    assert data["schema_version"] == "2" and data["layout"] == "typed-directions" and data["notices"] == []
     assert len(data["directions"]) == 107
     first = data["directions"][0]
     for key in (

@@ -102,3 +102,15 @@ def test_xliff_size_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(limits, "MAX_XML_BYTES", 10)
     with pytest.raises(TranslationError, match="too large"):
         xliff._read_units(path)
+
+
+def test_xlsx_members_are_held_to_the_workbook_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workbook = Workbook()
+    workbook.active.append(["zh", "en"])
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    assert limits.XLSX_LIMITS.max_member_bytes <= 32 * limits.MiB  # openpyxl holds ~20× the XML
+    tight = limits.ZipLimits(max_members=2_000, max_member_bytes=1_000, max_total_bytes=10**9, max_ratio=100)
+    monkeypatch.setattr(limits, "XLSX_LIMITS", tight)
+    review = read_review_file(path)
+    assert len(review.errors) == 1 and "expands to" in str(review.errors[0]) and "the limit is 1,000" in str(review.errors[0])

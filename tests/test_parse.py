@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import CallpackError, GuideFormatError, InputFileError
-from generator.model import DirectionType, Guide, guide_from_json_dict
+from generator.model import DirectionType, Guide, Layout, guide_from_json_dict
 from generator.parse import decode_guide_bytes, parse_text, read_guide_text
 from generator.validate import Severity, validate_guide
 
@@ -146,12 +146,19 @@ def test_count_mismatch_is_an_error() -> None:
     assert any("states 3 directions but 2" in p.message for p in problems)
 
 
-def test_direction_without_type_label_is_a_format_error() -> None:
+def test_direction_without_type_label_in_a_typed_guide_is_an_error() -> None:
     text = SMALL_GUIDE.replace("1.2 二氧化碳分离膜合作研究 (基础 研究类)", "1.2 二氧化碳分离膜合作研究（基础研究类）")
     text = text.replace("1.1 柔性太阳能电池合作研发（共性关键技术类）", "1.1 柔性太阳能电池合作研发")
+    guide = parse_text(text, "bad.txt")
+    assert guide.layout is Layout.TYPED_DIRECTIONS and guide.directions[0].type is None
+    problems = validate_guide(guide)
+    assert [(p.line, p.severity) for p in problems if "type label" in p.message] == [(15, Severity.ERROR)]
+
+
+def test_no_directions_is_a_format_error() -> None:
     with pytest.raises(GuideFormatError) as caught:
-        parse_text(text, "bad.txt")
-    assert "bad.txt" in str(caught.value)
+        parse_text(SMALL_GUIDE.split("1. 新能源")[0], "bad.txt")
+    assert "bad.txt" in str(caught.value) and "no research directions" in str(caught.value)
 
 
 def test_json_round_trip() -> None:

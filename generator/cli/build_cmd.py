@@ -56,8 +56,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build the documents (PDF, DOCX, HTML), an index.html and an index.json manifest."""
         with reported_errors():
-            from ..render.build import FORMATS, KINDS, build
-            from .common import current_workspace, load_workspace_guide
+            from ..render.build import FORMATS, KINDS, build, issued_date
+            from ..render.context import build_call_context
+            from .common import (
+                current_workspace,
+                load_workspace_guide,
+                workspace_termbase,
+                workspace_translations,
+            )
 
             kinds = _split(kind, ("all",))
             if "all" in kinds:
@@ -76,6 +82,13 @@ def register(app: typer.Typer) -> None:
                     )
             workspace = current_workspace()
             loaded = load_workspace_guide(guide)
+            # The workspace's own memory and termbase layers, not the bundled ones.
+            call = build_call_context(
+                loaded,
+                translations=workspace_translations(loaded),
+                issued=issued_date(),
+                terms=workspace_termbase(),
+            )
             started = time.perf_counter()
             with Progress(
                 TextColumn("[bold]{task.description}"),
@@ -107,6 +120,7 @@ def register(app: typer.Typer) -> None:
                     progress=on_done,
                     on_start=on_start,
                     settings=workspace.settings,
+                    call=call,
                 )
             elapsed = time.perf_counter() - started
             for warning in report.warnings:

@@ -52,7 +52,8 @@ def parse(
             except OSError as error:
                 raise InputFileError(f"cannot write: {error.strerror}", json_out) from None
             console.print(
-                f"Wrote {safe(json_out)}: {len(model.areas)} areas, {len(model.directions)} directions, "
+                f"Wrote {safe(json_out)}: layout {model.layout.value}, {len(model.areas)} areas, "
+                f"{len(model.directions)} directions, "
                 f"{len(model.repairs)} repairs."
             )
         elif not check:
@@ -78,7 +79,8 @@ def _print_problems(path: Path, problems: list[Problem], guide: Guide | None) ->
             )
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         err_console.print(
-            f"{errors} errors, {len(problems) - errors} warnings, {len(guide.repairs)} repairs in {safe(path)}",
+            f"{errors} errors, {len(problems) - errors} warnings, {len(guide.repairs)} repairs in {safe(path)} "
+            f"(layout {guide.layout.value}{', partial' if guide.partial else ''})",
             highlight=False,
             soft_wrap=True,
         )
@@ -115,12 +117,20 @@ def summary_table(guide: Guide) -> Table:
 
 def _caption(guide: Guide) -> str:
     facts = guide.facts
-    funding = f"CNY {facts.national_funding_cny:,}" if facts.national_funding_cny else "not stated"
-    return (
-        f"stated: {facts.directions} directions, about {facts.projects} projects, national funding {funding}, "
-        f"≤ {facts.max_chinese_units} Chinese units, ≤ {facts.max_years} years, "
-        f"≥ {facts.min_foreign_partners} foreign partner; {len(guide.repairs)} repairs (see --check)"
-    )
+    if guide.partial:
+        stated = "part of a guide (no preamble, so no stated facts)"
+    else:
+        funding = f"national funding CNY {facts.national_funding_cny:,}" if facts.national_funding_cny else None
+        parts = [
+            f"{facts.directions} directions" if facts.directions is not None else None,
+            f"about {facts.projects} projects" if facts.projects is not None else None,
+            funding,
+            f"≤ {facts.max_chinese_units} Chinese units" if facts.max_chinese_units is not None else None,
+            f"≤ {facts.max_years} years" if facts.max_years is not None else None,
+            f"≥ {facts.min_foreign_partners} foreign partner" if facts.min_foreign_partners is not None else None,
+        ]
+        stated = "stated: " + (", ".join(p for p in parts if p) or "no call-wide facts")
+    return f"layout {guide.layout.value}; {stated}; {len(guide.repairs)} repairs (see --check)"
 
 
 def register(app: typer.Typer) -> None:

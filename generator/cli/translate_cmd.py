@@ -482,7 +482,7 @@ def xliff_import(
                 soft_wrap=True,
             )
         if result.written:
-            console.print("Wrote " + ", ".join(str(path) for path in result.written), highlight=False)
+            console.print("Wrote " + ", ".join(safe(path) for path in result.written), highlight=False, soft_wrap=True)
         _report_merge(
             file,
             result.applied,
@@ -542,7 +542,7 @@ def memory_import(
         if len(unmatched) > 20:
             err_console.print(f"[yellow]note:[/] … and {len(unmatched) - 20} more units match no segment")
         if result.written:
-            console.print("Wrote " + ", ".join(str(path) for path in result.written), highlight=False)
+            console.print("Wrote " + ", ".join(safe(path) for path in result.written), highlight=False, soft_wrap=True)
         _report_merge(
             file,
             result.applied,

@@ -339,43 +339,21 @@ def build_tbx2008(
     return etree.ElementTree(root)
 
 
-def export_tbx2008(
-    entries: Iterable[TermEntry],
-    path: Path,
-    contexts: Mapping[str, Sequence[Context]] | None = None,
-    source_language: str = "zh",
-    target_language: str = "en",
-    exported: date | None = None,
-) -> None:
-    """Write the TBX-Basic 2008 file atomically."""
-    entries = list(entries)
-    if not entries:
-        raise GlossaryError("the termbase is empty; TBX needs at least one term entry", path)
-    tree = build_tbx2008(entries, contexts, source_language, target_language, exported)
-    problems = validate_tbx2008(tree)
-    if problems:  # a bug in build_tbx2008, never the user's input
-        raise GlossaryError("exported TBX 2008 does not validate: " + problems[0], path)
-    write_atomic(path, etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+def _schema_errors(tree: etree._ElementTree, rng: str) -> list[str]:
+    schema = etree.RelaxNG(etree.fromstring(rng.encode("utf-8")))
+    if schema.validate(tree):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log]
+
+
+def validate_tbx(tree: etree._ElementTree) -> list[str]:
+    """Errors of `tree` against the exported TBX-Basic (v3) subset (empty when valid)."""
+    return _schema_errors(tree, TBX_SUBSET_RNG)
 
 
 def validate_tbx2008(tree: etree._ElementTree) -> list[str]:
     """Errors of `tree` against the exported TBX-Basic 2008 subset (empty when valid)."""
-    schema = etree.RelaxNG(etree.fromstring(TBX2008_SUBSET_RNG.encode("utf-8")))
-    if schema.validate(tree):
-        return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
-
-
-def subset_schema() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.fromstring(TBX_SUBSET_RNG.encode("utf-8")))
-
-
-def validate_tbx(tree: etree._ElementTree) -> list[str]:
-    """Errors of `tree` against the exported TBX-Basic subset (empty when valid)."""
-    schema = subset_schema()
-    if schema.validate(tree):
-        return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log]
+    return _schema_errors(tree, TBX2008_SUBSET_RNG)
 
 
 def export_tbx(
@@ -385,17 +363,31 @@ def export_tbx(
     source_language: str = "zh",
     target_language: str = "en",
     exported: date | None = None,
+    version: str = "v3",
 ) -> None:
-    """Write the TBX-Basic file atomically, after validating it against the subset schema."""
+    """Write the TBX-Basic file (`version` "v3" or "2008") atomically, after validating it against
+    the subset schema of what we write."""
     entries = list(entries)
     if not entries:
-        raise GlossaryError("the termbase is empty; TBX needs at least one concept entry", path)
-    tree = build_tbx(entries, contexts, source_language, target_language, exported)
-    problems = validate_tbx(tree)
-    if problems:  # a bug in build_tbx, never the user's input
-        raise GlossaryError("exported TBX does not validate: " + problems[0], path)
-    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    write_atomic(path, data)
+        raise GlossaryError("the termbase is empty; TBX needs at least one term entry", path)
+    build, validate = (build_tbx, validate_tbx) if version == "v3" else (build_tbx2008, validate_tbx2008)
+    tree = build(entries, contexts, source_language, target_language, exported)
+    problems = validate(tree)
+    if problems:  # a bug in the builder, never the user's input
+        raise GlossaryError(f"exported TBX {version} does not validate: " + problems[0], path)
+    write_atomic(path, etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def export_tbx2008(
+    entries: Iterable[TermEntry],
+    path: Path,
+    contexts: Mapping[str, Sequence[Context]] | None = None,
+    source_language: str = "zh",
+    target_language: str = "en",
+    exported: date | None = None,
+) -> None:
+    """Write the TBX-Basic 2008 (`martif`) file atomically."""
+    export_tbx(entries, path, contexts, source_language, target_language, exported, version="2008")
 
 
 def safe_parser() -> etree.XMLParser:

@@ -13,11 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
 from ..segments import Provenance, Segment, Translation, segment_guide
 from ..settings import AgreementChoices, Party
 from .i18n import Pair, money_compact, money_full, number
+
+if TYPE_CHECKING:
+    from ..glossary.termbase import Termbase
 
 
 class PartKind(StrEnum):
@@ -108,6 +112,18 @@ class IndicatorGroup:
 
 
 @dataclass(frozen=True)
+class ExtraField:
+    """A labelled field without a typed field of its own (有关说明, 合作协议, an unknown label), in order.
+
+    `label` is a Para: a known label's English is its approved termbase entry; an unknown label is
+    translated like text (its `label` segment) and flagged when it has no English.
+    """
+
+    label: Para
+    paras: tuple[Para, ...]
+
+
+@dataclass(frozen=True)
 class DirectionContext:
     id: str
     area_id: str
@@ -128,6 +144,7 @@ class DirectionContext:
     production_enterprise_required: bool
     source_lines: tuple[int, int]
     indicator_rows: tuple[IndicatorRow, ...]
+    extra_fields: tuple[ExtraField, ...] = ()
 
     @property
     def alternatives(self) -> bool:
@@ -367,7 +384,40 @@ def _indicator_rows(paras: tuple[Para, ...]) -> tuple[IndicatorRow, ...]:
 # --- building ----------------------------------------------------------------------------------
 
 
-def _direction_context(direction: Direction, index: _Index, area_title: Para) -> DirectionContext:
+def _label_para(label_zh: str, terms: Termbase | None) -> Para | None:
+    """A known field label with the English of its approved termbase entry, sentence-cased."""
+    entry = terms.get(label_zh) if terms is not None else None
+    if entry is None or entry.status != "approved" or not entry.en:
+        return None
+    english = entry.en[0].upper() + entry.en[1:]
+    return Para(zh=label_zh, parts=(Part(PartKind.FINAL, english, label_zh, "termbase"),))
+
+
+def _extra_fields(direction: Direction, index: _Index, terms: Termbase | None) -> tuple[ExtraField, ...]:
+    """The untyped fields; their segments are numbered per segment field across fields (see segments)."""
+    scope = direction.id
+    extra = direction.extra_fields
+    unknown = list(dict.fromkeys(f.label_zh for f in extra if f.key is None and f.label_zh))
+    grouped: dict[str, list[Paragraph]] = defaultdict(list)
+    for item in extra:
+        grouped[item.segment_field].extend(item.paragraphs)
+    paras = {key: index.paragraphs(scope, key, paragraphs) for key, paragraphs in grouped.items()}
+    used: dict[str, int] = defaultdict(int)
+    result = []
+    for item in extra:
+        start = used[item.segment_field]
+        used[item.segment_field] += len(item.paragraphs)
+        label = _label_para(item.label_zh, terms)
+        if label is None:
+            position = unknown.index(item.label_zh) if item.label_zh in unknown else 0
+            label = index.single(scope, "label", item.label_zh, position) if item.label_zh else Para(zh="", parts=())
+        result.append(ExtraField(label=label, paras=paras[item.segment_field][start : used[item.segment_field]]))
+    return tuple(result)
+
+
+def _direction_context(
+    direction: Direction, index: _Index, area_title: Para, terms: Termbase | None = None
+) -> DirectionContext:
     scope = direction.id
     indicators = index.paragraphs(scope, "indicators", direction.indicators_zh)
     groups: list[IndicatorGroup] = []
@@ -384,11 +434,11 @@ def _direction_context(direction: Direction, index: _Index, area_title: Para) ->
         groups.append(IndicatorGroup(label_zh=None, paras=indicators))
     return DirectionContext(
         id=direction.id,
-        area_id=direction.area_id,
+        area_id=direction.area_id or "",
         area_title=area_title,
         title=index.single(scope, "title", direction.title_zh),
-        type=direction.type.value,
-        type_label_zh=direction.type_label_zh,
+        type=direction.type.value if direction.type is not None else "",
+        type_label_zh=direction.type_label_zh or "",
         keywords=tuple(
             index.single(scope, "keywords", keyword, position)
             for position, keyword in enumerate(direction.keywords_zh)
@@ -413,6 +463,7 @@ def _direction_context(direction: Direction, index: _Index, area_title: Para) ->
         production_enterprise_required=direction.production_enterprise_required,
         source_lines=direction.source_lines,
         indicator_rows=_indicator_rows(indicators),
+        extra_fields=_extra_fields(direction, index, terms),
     )
 
 
@@ -449,8 +500,17 @@ def build_call_context(
     guide: Guide,
     translations: Mapping[str, Translation] | None = None,
     issued: dt.date | None = None,
+    terms: Termbase | None = None,
 ) -> CallContext:
-    """Everything the templates need, for the whole call."""
+    """Everything the templates need, for the whole call.
+
+    `terms` gives the English of field labels such as 有关说明; without it the bundled termbase is read
+    when a direction has such fields.
+    """
+    if terms is None and any(d.extra_fields for d in guide.directions):
+        from ..glossary.termbase import load_termbase
+
+        terms = load_termbase()
     segments = segment_guide(guide)
     index = _Index(segments, translations if translations is not None else load_current_translations(guide))
     preamble_paragraphs = index.paragraphs(
@@ -477,7 +537,7 @@ def build_call_context(
     )
     area_titles = {area.id: area.title for area in areas}
     directions = tuple(
-        _direction_context(direction, index, area_titles.get(direction.area_id, Para(zh="", parts=())))
+        _direction_context(direction, index, area_titles.get(direction.area_id or "", Para(zh="", parts=())), terms)
         for direction in guide.directions
     )
     title = index.single("guide", "guide_title", guide.title_zh)

@@ -131,6 +131,8 @@ def _bookmark(para: Para, lang: str) -> str:
 
 
 def _type_label(direction: DirectionContext) -> Pair:
+    if direction.type not in DIRECTION_TYPE_MSGIDS:  # a guide whose headings carry no type label
+        return gettext_pair("Not stated")
     pair = gettext_pair(DIRECTION_TYPE_MSGIDS[direction.type])
     return Pair(zh=direction.type_label_zh, en=pair.en)
 

@@ -75,7 +75,7 @@ def bilingual_guide(
             {
                 "id": direction.id,
                 "area_id": direction.area_id,
-                "type": direction.type.value,
+                "type": direction.type.value if direction.type is not None else None,
                 "title_zh": direction.title_zh,
                 "title_en": _first(items, "title"),
                 "keywords_zh": list(direction.keywords_zh),

@@ -39,3 +39,12 @@ def test_reported_errors_prints_a_hostile_message_verbatim(capsys: pytest.Captur
     err = capsys.readouterr().err
     assert "f[bold].txt:3: cannot read [/]" in err and "\x1b[31m" not in err
     assert len(err) < 5000
+
+
+def test_an_os_error_no_stage_caught_is_still_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    with pytest.raises(typer.Exit) as exit_info, reported_errors():
+        raise OSError(errno.ENOSPC, "No space left on device", "out[/]/x.pdf")
+    assert exit_info.value.exit_code == 1
+    assert capsys.readouterr().err.strip() == "error: out[/]/x.pdf: No space left on device"

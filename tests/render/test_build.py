@@ -145,6 +145,8 @@ def test_noop_rebuild_writes_nothing_so_a_full_or_read_only_disk_is_fine(guide, 
             raise failure
 
         monkeypatch.setattr(build_module, "write_atomic", refuse)
+        # Nor can the lock file be created in a read-only folder: the build goes on without it.
+        monkeypatch.setattr(build_module, "LOCK_NAME", "no-such-folder/.index.lock")
         report = _build(guide, call, tmp_path, **HTML)
         assert report.jobs_built == 0 and report.jobs_skipped == 2
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file() and p.name != ".index.lock"} == {
@@ -200,7 +202,8 @@ from generator.render import build
 build.warm_up = lambda: None  # the death signal is what is under test, not the fonts
 
 def job():
-    print(os.getpid(), flush=True)
+    # One write per line: two workers printing at once must not interleave their digits.
+    os.write(1, f"{os.getpid()}\\n".encode())
     time.sleep(120)
 
 with ProcessPoolExecutor(2, initializer=build._init_worker, initargs=(None,)) as pool:
