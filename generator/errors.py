@@ -65,15 +65,15 @@ class SettingsError(CallpackError):
     """A `callpack.toml` that cannot be read or breaks a rule; or no workspace where one is needed."""
 
     exit_code = 8
+    # Every (line, message) when one file has several problems.
+    problems: tuple[tuple[int | None, str], ...] = ()
 
     @classmethod
     def many(cls, path: str | Path, problems: list[tuple[int | None, str]]) -> SettingsError:
         """One error listing every problem as `file:line: message`, the first one's line on the error."""
         ordered = sorted(problems, key=lambda item: (item[0] or 0, item[1]))
         first_line, first_message = ordered[0]
-        if len(ordered) == 1:
-            return cls(first_message, path, first_line)
-        rest = "\n".join(f"{path}:{line or '?'}: {message}" for line, message in ordered[1:])
-        error = cls(f"{first_message}\n{rest}", path, first_line)
-        error.problems = ordered
+        rest = "".join(f"\n{path}:{line or '?'}: {message}" for line, message in ordered[1:])
+        error = cls(first_message + rest, path, first_line)
+        error.problems = tuple(ordered)
         return error

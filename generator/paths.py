@@ -12,4 +12,5 @@ TERMS_DIR = GLOSSARY_DIR / "terms"
 MEMORY_DIR = GLOSSARY_DIR / "memory"
 OUTPUT_DIR = PROJECT_ROOT / "output"
 # Working state (translation memory database, caches) that is rebuilt from the files above.
-STATE_DIR = PROJECT_ROOT / ".callpack"
+STATE_DIR_NAME = ".callpack"
+STATE_DIR = PROJECT_ROOT / STATE_DIR_NAME

@@ -277,7 +277,7 @@ class _Reader:
 
 def _expected_types(cls: type[Any], key: str) -> tuple[type, ...]:
     default = {f.name: f for f in fields(cls)}[key]
-    value = default.default if default.default is not default.default_factory else None  # type: ignore[comparison-overlap]
+    value = default.default
     specials: dict[str, tuple[type, ...]] = {
         "opening": (dt.date, dt.datetime),
         "deadline": (dt.date, dt.datetime),

@@ -44,21 +44,20 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         out: Annotated[
-            Path | None, typer.Option("--out", "-o", help="Output folder (default: the project's output/).")
+            Path | None, typer.Option("--out", "-o", help="Output folder (default: the workspace's output/).")
         ] = None,
         jobs: Annotated[
             int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per CPU).")
         ] = None,
         guide: Annotated[
-            Path | None, typer.Option("--guide", help="Guide text file (default: the bundled guide).")
+            Path | None, typer.Option("--guide", help="Guide text file (default: the workspace's guide).")
         ] = None,
         force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
     ) -> None:
         """Build the documents (PDF, DOCX, HTML), an index.html and an index.json manifest."""
         with reported_errors():
-            from ..paths import OUTPUT_DIR
             from ..render.build import FORMATS, KINDS, build
-            from .common import guide_path_or_bundled
+            from .common import current_workspace, load_workspace_guide
 
             kinds = _split(kind, ("all",))
             if "all" in kinds:
@@ -75,14 +74,8 @@ def register(app: typer.Typer) -> None:
                     raise typer.BadParameter(
                         f"unknown format {value!r}; use pdf, docx, html", param_hint="--format"
                     )
-            if guide is None:
-                from ..parse import load_bundled_guide
-
-                loaded = load_bundled_guide()
-            else:
-                from ..parse import parse_guide
-
-                loaded = parse_guide(guide_path_or_bundled(guide))
+            workspace = current_workspace()
+            loaded = load_workspace_guide(guide)
             started = time.perf_counter()
             with Progress(
                 TextColumn("[bold]{task.description}"),
@@ -104,7 +97,7 @@ def register(app: typer.Typer) -> None:
 
                 report = build(
                     loaded,
-                    out if out is not None else OUTPUT_DIR,
+                    out if out is not None else workspace.output_dir,
                     kinds=kinds,
                     langs=langs,
                     formats=formats,

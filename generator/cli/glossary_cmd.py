@@ -15,14 +15,14 @@ from ..errors import CallpackError, GlossaryError
 from ..fileio import write_atomic
 from ..glossary.review import ImportReport
 from ..model import Guide
-from ..paths import OUTPUT_DIR, TERMS_DIR
+from ..paths import TERMS_DIR
 from ..segments import Translation
 from .common import console, err_console, reported_errors
 
 TermsOption = Annotated[Path, typer.Option("--terms", help="Termbase folder (glossary/terms).")]
 GuideOption = Annotated[
     Path | None,
-    typer.Option("--guide", help="Guide text to take contexts from (default: the bundled guide)."),
+    typer.Option("--guide", help="Guide text to take contexts from (default: the workspace's guide)."),
 ]
 
 
@@ -45,9 +45,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _guide(path: Path | None) -> Guide:
-    from ..glossary.sources import load_guide
+    from .common import load_workspace_guide
 
-    return load_guide(path)
+    return load_workspace_guide(path)
 
 
 def _translations(guide: Guide | None) -> dict[str, Translation]:
@@ -234,8 +234,10 @@ def _print_import_report(report: ImportReport) -> None:
 @glossary_app.command("check")
 def check_command(
     terms: TermsOption = TERMS_DIR,
-    out: Annotated[Path, typer.Option("--out", help="Folder for glossary-check.json and .md.")] = OUTPUT_DIR
-    / "glossary",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."),
+    ] = None,
     guide_path: GuideOption = None,
     translations: Annotated[
         bool, typer.Option(help="Also check term use in the current translations, when there are any.")
@@ -246,12 +248,14 @@ def check_command(
         from ..glossary import sources
         from ..glossary.check import run_check, write_reports
 
-        guide = sources.load_guide(guide_path)
+        guide = _guide(guide_path)
         triples: list[tuple[str, str, str]] = []
         if translations and guide is not None:
             triples = sources.translation_triples(sources.guide_segments(guide), _translations(guide))
         report = run_check(terms, triples, sources.known_direction_ids(guide))
-        json_path, md_path = write_reports(report, out)
+        from .common import current_workspace
+
+        json_path, md_path = write_reports(report, out or current_workspace().output_dir / "glossary")
         for finding in report.errors[:40]:
             err_console.print(
                 f"[red]{finding.code}[/] {finding.where()}: {finding.message}",

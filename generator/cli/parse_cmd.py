@@ -19,7 +19,7 @@ from .common import console, err_console, guide_path_or_bundled, reported_errors
 
 GuideArgument = Annotated[
     Path | None,
-    typer.Argument(help="Guide text file (UTF-8 or GB18030). Default: the bundled guide.", show_default=False),
+    typer.Argument(help="Guide text file (UTF-8 or GB18030). Default: the workspace's guide.", show_default=False),
 ]
 
 

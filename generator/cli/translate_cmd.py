@@ -28,7 +28,7 @@ DirectionOption = Annotated[
     list[str] | None,
     typer.Option("--direction", "-d", help="Direction id (repeatable); default: the whole guide."),
 ]
-GuideOption = Annotated[Path | None, typer.Option("--guide", help="Guide text (default: the bundled guide).")]
+GuideOption = Annotated[Path | None, typer.Option("--guide", help="Guide text (default: the workspace's guide).")]
 
 models_app = typer.Typer(
     name="models", help="Argos Translate MT models (zh→en) for `callpack translate`.", no_args_is_help=True
@@ -52,9 +52,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _guide(path: Path | None) -> Guide:
-    from ..translate.pipeline import load_guide
+    from .common import load_workspace_guide
 
-    return load_guide(path)
+    return load_workspace_guide(path)
 
 
 def _qa_table(report: QAReport) -> Table:
@@ -93,9 +93,10 @@ def _qa_table(report: QAReport) -> Table:
 
 def _write_qa(result: PipelineResult, terms: TermIndex, engine: str | None) -> QAReport:
     from ..translate.qa import run_qa, write_report
+    from .common import current_workspace
 
     report = run_qa(result.segments, result.translations, terms, engine)
-    json_path, html_path = write_report(report)
+    json_path, html_path = write_report(report, current_workspace().output_dir / "qa")
     console.print(_qa_table(report))
     checks = ", ".join(f"{name} {count}" for name, count in sorted(report.checks().items())) or "none"
     console.print(f"QA findings by check: {checks}")

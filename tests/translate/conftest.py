@@ -52,6 +52,14 @@ def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(qa, "QA_DIR", tmp_path / "qa")
     monkeypatch.setattr(termbase_module, "TERMS_DIR", terms_dir)
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "argos"))
+    # A workspace of its own, so the CLI reads and writes nothing of the repository's.
+    (tmp_path / "callpack.toml").write_text(
+        "[workspace]\n"
+        f'guide = "{MINI_GUIDE.as_posix()}"\n'
+        'terms = "terms"\nmemory = "memory"\noutput = "."\nbundled_reference = false\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
