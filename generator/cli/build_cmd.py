@@ -106,6 +106,7 @@ def register(app: typer.Typer) -> None:
                     force=force,
                     progress=on_done,
                     on_start=on_start,
+                    info=workspace.settings.call,
                 )
             elapsed = time.perf_counter() - started
             console.print(
