@@ -114,3 +114,34 @@ def register(app: typer.Typer) -> None:
                 f"{report.jobs_skipped} up to date, in {elapsed:.1f} s → {report.out / 'index.html'}",
                 highlight=False,
             )
+
+
+def documents_qa(out: Path | None, guide: Path | None) -> None:
+    """`callpack qa --documents`: the built HTML of every document against the model; exit 1 on a finding."""
+    from rich.markup import escape
+
+    with reported_errors():
+        from ..render.build import issued_date
+        from ..render.context import build_call_context
+        from ..render.docqa import check_documents
+        from .common import current_workspace, load_workspace_guide
+
+        workspace = current_workspace()
+        loaded = load_workspace_guide(guide)
+        call = build_call_context(loaded, issued=issued_date(), info=workspace.settings.call)
+        folder = out if out is not None else workspace.output_dir
+        report = check_documents(folder, call)
+        for finding in report.findings[:200]:
+            console.print(
+                f"[red]✗[/] {escape(finding.document)} {escape('[' + finding.check + ']')} {escape(finding.message)}",
+                highlight=False,
+            )
+        if len(report.findings) > 200:
+            console.print(f"… and {len(report.findings) - 200} more findings", highlight=False)
+        console.print(
+            f"Document QA: {report.documents} documents, {report.checks} checks, "
+            f"{len(report.findings)} findings ({escape(str(folder))})",
+            highlight=False,
+        )
+    if report.findings:
+        raise typer.Exit(1)

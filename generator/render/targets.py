@@ -191,7 +191,7 @@ _EN_BEFORE: dict[str, tuple[str, ...]] = {
     "≤": ("≤", "⩽", "at most", "no more than", "not more than", "not exceed", "not exceeding",
           "no higher than", "not higher than", "no greater than", "not greater than", "within",
           "a maximum of", "maximum", "no longer than", "not longer than", "up to"),
-    ">": (">", "more than", "greater than", "higher than", "over", "exceed", "exceeding", "above"),
+    ">": (">", "more than", "greater than", "higher than", "larger than", "over", "exceed", "exceeding", "above"),
     "<": ("<", "less than", "lower than", "below", "under", "fewer than", "smaller than", "shorter than"),
     "better than": ("better than",),
 }
@@ -209,6 +209,39 @@ def _en_normal(text: str) -> str:
     return re.sub(r"\s*×\s*", "×", text)
 
 
+def _sense_before(text: str, start: int, sense: str) -> bool:
+    before = text[max(0, start - 60) : start].lower()
+    return any(phrase in before for phrase in _EN_BEFORE[sense])
+
+
+def _sense_after(text: str, end: int, sense: str) -> bool:
+    after = text[end : end + 24].lower().lstrip(" ,")
+    return any(after.startswith(phrase) for phrase in _EN_AFTER[sense])
+
+
+def comparator_confirmed(target: Target, en: str) -> bool:
+    """The number of the target is in the English with a comparator of the same sense (unit not checked).
+
+    达到 ("reach") is not asked for: "a resolution of 1 μs" renders 达到1微秒 faithfully.
+    """
+    text = _en_normal(en)
+    first = target.value.split("–")[0].replace("μ", "µ")
+    for match in re.finditer(rf"(?<![\d.]){re.escape(first)}(?!\.?\d)", text):
+        if target.zh.startswith("达到") and not target.zh.endswith(tuple(_ZH_AFTER)):
+            return True
+        if _sense_before(text, match.start(), target.comparator):
+            return True
+        # "3 or more patents", "3 patents or more", "30 kg/t or more": look past up to 3 words.
+        tail = re.compile(r"(?:\s?[^\s,;]+){0,3}")
+        stop = match.end()
+        for step in tail.finditer(text, stop):
+            for cut in range(stop, step.end() + 1):
+                if text[cut : cut + 1] in (" ", "") and _sense_after(text, cut, target.comparator):
+                    return True
+            break
+    return False
+
+
 def _unit_forms(unit: str) -> tuple[str, ...]:
     if unit in ZH_UNITS:
         return ZH_UNITS[unit]
@@ -219,11 +252,11 @@ def check_target(target: Target, en: str) -> CheckedTarget:
     """Confirm a target in the English segment: same number(s), same unit, same sense of comparison."""
     text = _en_normal(en)
     numbers = [n.replace("μ", "µ") for n in target.value.split("–")]
-    first = re.compile(rf"(?<![\d.]){re.escape(numbers[0])}(?![\d.])")
+    first = re.compile(rf"(?<![\d.]){re.escape(numbers[0])}(?!\.?\d)")
     for match in first.finditer(text):
         end = match.end()
         if len(numbers) > 1:
-            second = re.compile(rf"\s*(?:%|°C)?\s*(?:–|-|~|to|and)\s*{re.escape(numbers[1])}(?![\d.])")
+            second = re.compile(rf"\s*(?:%|°C)?\s*(?:–|-|~|to|and)\s*{re.escape(numbers[1])}(?!\.?\d)")
             m2 = second.match(text, end)
             if not m2:
                 continue
@@ -238,17 +271,12 @@ def check_target(target: Target, en: str) -> CheckedTarget:
                     break
             else:
                 continue
-        elif target.count:
-            noun = re.compile(r"\s[a-z][\w-]*").match(text, end)  # the thing counted, for "or more"
+        elif target.count and not _sense_after(text, end, target.comparator):
+            noun = re.compile(r"\s[a-z][\w-]*").match(text, end)  # "3 patents or more"
             if noun:
                 end = noun.end()
-        before = text[max(0, match.start() - 60) : match.start()].lower()
-        after = text[end : end + 24].lower()
         sense = target.comparator
-        if not (
-            any(phrase in before for phrase in _EN_BEFORE[sense])
-            or any(after.lstrip(" ,").startswith(phrase) for phrase in _EN_AFTER[sense])
-        ):
+        if not (_sense_before(text, match.start(), sense) or _sense_after(text, end, sense)):
             continue
         sign = "better than\u00a0" if sense == "better than" else f"{sense}\u00a0"
         # Counts are confirmed but not shown: their noun is in the indicator text beside them.
