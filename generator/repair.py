@@ -115,6 +115,27 @@ def repair_scripts(text: str, line: int) -> tuple[str, list[Repair]]:
     return repaired, repairs
 
 
+# What `_script` leaves when a subscript has letters with no Unicode subscript form: `g_(cat)`, `R_(pc)`.
+_LETTER_SUBSCRIPT = re.compile(r"([A-Za-z])_(?:\(([A-Za-z]+)\)|([A-Za-z])(?![A-Za-z]))([A-Za-z])?")
+
+
+def repair_letter_subscripts(text: str, line: int) -> tuple[str, list[Repair]]:
+    """Subscripts that Unicode cannot set: `R_(pc)` → `Rpc`, `L/(g_(cat)h)` → `L/(gcat·h)`.
+
+    The letters are written on the line, as a symbol reads when its subscript formatting is lost
+    (Rpc, gcat); a unit symbol set right after the subscript is a product of units and gets the
+    SI multiplication dot, so that `g_cat h` does not become the unreadable `gcath`.
+    """
+    repairs: list[Repair] = []
+
+    def convert(match: re.Match[str]) -> str:
+        base, letters, following = match.group(1), match.group(2) or match.group(3), match.group(4)
+        return base + letters + (f"·{following}" if following else "")
+
+    repaired = _sub_recorded(_LETTER_SUBSCRIPT, convert, text, line, "latex", repairs)
+    return repaired, repairs
+
+
 def _sub_recorded(
     pattern: re.Pattern[str],
     convert: Callable[[re.Match[str]], str],
@@ -239,7 +260,7 @@ def repair_duplicated_characters(text: str, line: int) -> tuple[str, list[Repair
 def repair_line(text: str, line: int) -> tuple[str, list[Repair]]:
     """Every repair that works within one extracted line."""
     repairs: list[Repair] = []
-    for step in (repair_latex, repair_scripts, repair_duplicated_characters):
+    for step in (repair_latex, repair_scripts, repair_letter_subscripts, repair_duplicated_characters):
         text, found = step(text, line)
         repairs.extend(found)
     return text, repairs

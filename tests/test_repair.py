@@ -9,6 +9,7 @@ from generator.repair import (
     join_broken_lines,
     repair_duplicated_characters,
     repair_latex,
+    repair_letter_subscripts,
     repair_line,
     repair_paragraph,
     repair_punctuation,
@@ -119,3 +120,25 @@ def test_page_break_join_and_sentence_end() -> None:
     assert not ends_sentence("申报项目的研究内")
     assert not ends_sentence("度电成本（LCOE）")
     assert ends_sentence("提供稳定的供能。")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "recorded"),
+    [
+        # A subscript of letters that Unicode cannot set: written on the line; a unit after it is a product.
+        (r"空速 $\geq 3000\text{L}/(\text{g}_{\text{cat}}\text{h})$ 、", "空速 ≥3000L/(gcat·h) 、", "g_(cat)h"),
+        ("粗糙度峰计数 (R_{pc})：70~160；", "粗糙度峰计数 (Rpc)：70~160；", "R_(pc)"),
+        ("电阻 R_c 和", "电阻 Rc 和", "R_c"),
+    ],
+)
+def test_letter_subscripts_without_unicode_form(raw: str, expected: str, recorded: str) -> None:
+    repaired, repairs = repair_line(raw, 12)
+    assert repaired == expected
+    assert "_" not in repaired
+    latex = [r for r in repairs if r.before == recorded]
+    assert len(latex) == 1 and latex[0].kind == "latex" and latex[0].line == 12
+
+
+@pytest.mark.parametrize("text", ["粗糙度偏斜 (Rₛₖ)", "变量 file_name 保留", "CO₂ 排放"])
+def test_letter_subscript_repair_leaves_other_text_alone(text: str) -> None:
+    assert repair_letter_subscripts(text, 1) == (text, [])
