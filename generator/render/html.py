@@ -29,8 +29,8 @@ from .context import (
     counts_of,
     direction_paras,
 )
-from .rules import FOREIGN
 from .i18n import Pair, gettext_pair, load_translations, long_date, money_compact, money_full, number
+from .rules import FOREIGN
 
 KINDS = ("call", "briefing", "agreement", "whole")
 # Which languages each kind is made in.

@@ -48,7 +48,7 @@ def _tag_languages_and_scopes() -> None:
     if original is None or getattr(original, "_callpack", False):
         return
 
-    def build_box_tree(box, parent, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def build_box_tree(box, parent, *args, **kwargs):
         element = getattr(box, "element", None)
         element_tag = getattr(box, "element_tag", None)
         for struct in original(box, parent, *args, **kwargs):
@@ -63,7 +63,7 @@ def _tag_languages_and_scopes() -> None:
                     struct["A"] = attributes
             yield struct
 
-    build_box_tree._callpack = True  # type: ignore[attr-defined]
+    setattr(build_box_tree, "_callpack", True)  # noqa: B010 - a marker against wrapping twice
     tags._build_box_tree = build_box_tree
 
 
