@@ -7,7 +7,7 @@ Reads `index.json` of a build folder and each document's HTML; checks, per docum
   of the Chinese is confirmed in the indicator's English (same number, unit and sense);
 - no Chinese outside an element tagged lang="zh…" in English and bilingual documents;
 - every binding rule of the preamble and the restricted-access note (unless cleared) is present,
-  in the document's language, with the one wording;
+  in the document's language, with the one wording (packs, briefings, the whole call);
 - every translator's note of the shown segments is printed;
 - a briefing that leaves out research content says it summarizes.
 Pure apart from reading the files; the CLI prints the report and sets the exit code.
@@ -32,8 +32,9 @@ MANIFEST = "index.json"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 _SPACES = re.compile(r"\s+")
 _ZH_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:万|亿)?")
-# Kinds that list indicators, and the languages whose English is checked.
-INDICATOR_KINDS = ("call", "briefing", "whole")
+# Kinds that list indicators (the agreement in its annex); the binding rules are for the first three.
+INDICATOR_KINDS = ("call", "briefing", "whole", "agreement")
+RULE_KINDS = ("call", "briefing", "whole")
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,12 @@ def _shown_paras(direction: DirectionContext, kind: str, detail_summarized: bool
             paras.extend(direction.content)
         paras.extend(direction.other_requirements)
         return paras
-    paras = [*direction.content, *direction.indicators, *direction.other_requirements]
+    paras = [*direction.content, *direction.indicators]
+    if kind != "agreement":
+        paras.extend(direction.other_requirements)
     if direction.indicators_note:
         paras.append(direction.indicators_note)
-    if direction.projects_note:
+    if direction.projects_note and kind != "agreement":
         paras.append(direction.projects_note)
     return paras
 
@@ -235,7 +238,8 @@ def check_documents(out: Path, call: CallContext, documents: Iterable[str] | Non
         body = _body(_tree(path))
         lang = entry["lang"]
         text = _without_notes(body)
-        _check_rules(checker, call, lang, text)
+        if entry["kind"] in RULE_KINDS:
+            _check_rules(checker, call, lang, text)
         if lang == "zh":
             continue
         stray = unflagged_chinese(body)
