@@ -196,8 +196,10 @@ _EN_BEFORE: dict[str, tuple[str, ...]] = {
     "better than": ("better than",),
 }
 _EN_AFTER: dict[str, tuple[str, ...]] = {
-    "≥": ("or more", "or above", "or higher", "or longer", "or greater", "and above", "or over", "or better"),
-    "≤": ("or less", "or below", "or lower", "or fewer", "or shorter", "or better", "and below"),
+    "≥": ("or more", "or above", "or higher", "or longer", "or greater", "and above", "or over", "or better",
+          "or finer"),
+    "≤": ("or less", "or below", "or lower", "or fewer", "or shorter", "or better", "and below",
+          "or finer"),
     ">": (), "<": (), "better than": (),
 }
 
@@ -231,8 +233,8 @@ def comparator_confirmed(target: Target, en: str) -> bool:
             return True
         if _sense_before(text, match.start(), target.comparator):
             return True
-        # "3 or more patents", "3 patents or more", "30 kg/t or more": look past up to 3 words.
-        tail = re.compile(r"(?:\s?[^\s,;]+){0,3}")
+        # "3 or more patents", "3 patents or more", "5 km × 5 km or finer": look past up to 5 words.
+        tail = re.compile(r"(?:\s?[^\s,;]+){0,5}")
         stop = match.end()
         for step in tail.finditer(text, stop):
             for cut in range(stop, step.end() + 1):

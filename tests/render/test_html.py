@@ -172,8 +172,17 @@ def test_translator_notes_are_printed(call):
 def test_call_information_absent_is_marked_never_invented(call):
     root = lxml.html.document_fromstring(render_html("call", "en", call, "1.1").html)
     info = root.find_class("call-info")[0].text_content()
-    assert info.count("To be completed by the issuing office") == 8
+    assert info.count("To be completed by the issuing office") == 1  # one marked line lists them all
+    for name in ("Call identifier", "Deadline", "How to apply", "Where to apply", "Contact", "Funding of the foreign partners"):
+        assert name in root.find_class("tbc-fields")[0].text_content()
     assert call.title.zh in info  # the English pack shows the Chinese title
+
+
+def test_chinese_pack_labels_call_information_in_chinese(call):
+    root = lxml.html.document_fromstring(render_html("call", "zh", call, "1.1").html)
+    info = root.find_class("call-info")[0].text_content()
+    assert "申报信息" in info and "待主管部门补充" in info and "申报截止日期" in info
+    assert "Deadline" not in info
 
 
 def test_call_information_from_settings(guide):
@@ -186,7 +195,8 @@ def test_call_information_from_settings(guide):
     for kind in ("call", "briefing"):
         text = lxml.html.document_fromstring(render_html(kind, "en", call, "1.1").html).text_content()
         assert "STIC-2027-01" in text and "March 31, 2027" in text and "https://service.most.gov.cn/" in text
-        assert text.count("To be completed by the issuing office") == 5
+        missing = lxml.html.document_fromstring(render_html(kind, "en", call, "1.1").html).find_class("tbc-fields")
+        assert "Call identifier" not in missing[0].text_content() and "Contact" in missing[0].text_content()
 
 
 def test_numbers_keep_their_units_on_one_line(call):

@@ -88,3 +88,10 @@ def test_no_chinese_in_shown_values_over_the_bundled_guide(real_call):
         for row in direction.indicator_rows:
             for value in row.values:
                 assert not re.search(r"[\u4e00-\u9fff]", value), (direction.id, value)
+
+
+def test_resolution_reads_or_finer():
+    (target,) = extract_targets("分辨率不低于5km×5km")
+    assert not target.complete  # 5km×5km is not a single unit: not shown as a value
+    assert comparator_confirmed(target, "with a resolution of 5 km × 5 km or finer; develop")
+    assert not comparator_confirmed(target, "with a resolution of 5 km × 5 km; develop")
