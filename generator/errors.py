@@ -77,3 +77,9 @@ class SettingsError(CallpackError):
         error = cls(first_message + rest, path, first_line)
         error.problems = tuple(ordered)
         return error
+
+
+class ConflictError(CallpackError):
+    """An import left units unapplied because the memory changed since the file was exported."""
+
+    exit_code = 9

@@ -17,6 +17,8 @@ from .model import Direction, Guide, Paragraph
 
 class Provenance(StrEnum):
     REVIEWED = "reviewed"
+    # A translator's edit left at XLIFF state `translated`: better than MT, not yet reviewed.
+    POST_EDITED = "post-edited"
     FUZZY = "fuzzy"
     MT = "mt"
     PATTERN = "pattern"

@@ -111,13 +111,21 @@ class AgreementChoices:
     owner: str = ""
     exploitation_access: ExploitationAccess = "fair_and_reasonable"
     publication_review_days: int = 30
+    # Free text, e.g. "the People's Republic of China"; each `_zh` twin is its Chinese wording (empty:
+    # the Chinese column repeats the English as written, never a guessed translation).
     governing_law: str = ""
+    governing_law_zh: str = ""
     disputes: Disputes = "arbitration"
     arbitration_institution: str = ""
+    arbitration_institution_zh: str = ""
     arbitration_seat: str = ""
+    arbitration_seat_zh: str = ""
     courts: str = ""
+    courts_zh: str = ""
     language: PrevailingLanguage = "equal"
+    # Empty: each Party's liability is capped at its own share of the Project budget (DESCA).
     liability_cap: str = ""
+    liability_cap_zh: str = ""
     confidentiality_years: int = 5
 
 
@@ -383,6 +391,7 @@ def parse_settings(text: str, path: Path) -> Settings:
             lines.of_key("agreement", "owner"),
             f"[agreement] owner {agreement.owner!r} must be the name_en of one of the [[parties]]",
         )
+    _check_agreement_choices(reader, agreement, data.get("agreement", {}), lines)
     mt_data = data.get("mt", {})
     llm_data = mt_data.get("llm", {}) if isinstance(mt_data, dict) else {}
     llm = LlmSettings(
@@ -430,6 +439,30 @@ def parse_settings(text: str, path: Path) -> Settings:
         mt=mt,
         exchange=exchange,
     )
+
+
+def _check_agreement_choices(reader: _Reader, choices: AgreementChoices, data: Any, lines: _Lines) -> None:
+    """Keys that the chosen options would silently ignore are mistakes: say so."""
+    if not isinstance(data, dict):
+        return
+    unused: list[tuple[str, str]] = []
+    if choices.ownership != "single_owner":
+        unused.append(("owner", 'is used only with ownership = "single_owner"'))
+    if choices.disputes != "arbitration":
+        for key in ("arbitration_institution", "arbitration_institution_zh", "arbitration_seat", "arbitration_seat_zh"):
+            unused.append((key, 'is used only with disputes = "arbitration"'))
+    if choices.disputes != "courts":
+        for key in ("courts", "courts_zh"):
+            unused.append((key, 'is used only with disputes = "courts"'))
+    for key, why in unused:
+        if data.get(key):
+            reader.problem(lines.of_key("agreement", key), f"[agreement] {key} {why}")
+    for key in ("governing_law", "arbitration_institution", "arbitration_seat", "courts", "liability_cap"):
+        if data.get(f"{key}_zh") and not data.get(key):
+            reader.problem(
+                lines.of_key("agreement", f"{key}_zh"),
+                f"[agreement] {key}_zh is the Chinese of {key}; set {key} too",
+            )
 
 
 def _portal_check(value: Any) -> str | None:

@@ -81,12 +81,18 @@ def validate_guide(guide: Guide) -> list[Problem]:
     for expected_number, area in enumerate(guide.areas, start=1):
         if area.id != str(expected_number):
             problems.append(Problem(error, area.line, f"area {area.id} is out of sequence (expected {expected_number})"))
-        for expected_index, direction_id in enumerate(area.direction_ids, start=1):
+        # By position, not by id: a duplicated id must cite the duplicate's own line.
+        in_area = [d for d in guide.directions if d.area_id == area.id]
+        for expected_index, direction in enumerate(in_area, start=1):
             expected_id = f"{area.id}.{expected_index}"
-            if direction_id != expected_id:
-                line = guide.direction(direction_id).source_lines[0]
+            if direction.id != expected_id:
                 problems.append(
-                    Problem(error, line, f"direction {direction_id} is out of sequence in area {area.id} (expected {expected_id})", direction_id)
+                    Problem(
+                        error,
+                        direction.source_lines[0],
+                        f"direction {direction.id} is out of sequence in area {area.id} (expected {expected_id})",
+                        direction.id,
+                    )
                 )
                 break
         if not area.direction_ids:

@@ -101,3 +101,43 @@ def test_json_matches_the_published_schema(tmp_path: Path) -> None:
     except jsonschema.ValidationError:
         return
     raise AssertionError("the schema accepted an unknown direction type")
+
+
+HOSTILE = "[/][bold]\x1b[31m"
+
+
+def test_hostile_title_and_path_print_as_text(tmp_path: Path) -> None:
+    text = (Path(__file__).parent / "translate" / "fixtures" / "mini-guide.zh.txt").read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    (tmp_path / "g[").mkdir()
+    guide = tmp_path / "g[" / "][bold]\x1b[31m.txt"  # the path reads …/g[/][bold]…
+    guide.write_text(first.replace("申报指南", f"申报指南{HOSTILE}") + "\n" + rest, encoding="utf-8")
+    for args in ([str(guide)], [str(guide), "--check"], [str(guide), "--json", str(tmp_path / "g[" / "]o.json")]):
+        result = runner.invoke(app, ["parse", *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert "\x1b" not in result.output
+        assert "g[/]" in result.output or "申报指南[/][bold]" in result.output, result.output
+
+
+def test_missing_file_with_hostile_name_is_a_clean_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["parse", str(tmp_path / "missing[" / "][bold]\x1b[31m.txt")])
+    assert result.exit_code == 2, result.output
+    assert "missing[/][bold]" in result.output and "\x1b" not in result.output
+
+
+def test_json_to_a_folder_or_an_unwritable_path_is_a_clean_error(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from generator.cli import parse_cmd
+
+    result = runner.invoke(app, ["parse", "--json", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path}: is a folder" in result.output
+
+    def refuse(path, data):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(parse_cmd, "write_atomic", refuse)
+    result = runner.invoke(app, ["parse", "--json", str(tmp_path / "g.json")])
+    assert result.exit_code == 2, result.output
+    assert "g.json: cannot write: Permission denied" in result.output

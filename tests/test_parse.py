@@ -194,7 +194,7 @@ def test_missing_file_and_directory(tmp_path) -> None:  # type: ignore[no-untype
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("研究内容考核指标关键词：；。（）()1.2 3\n$\\^_{}基础类附件一、指南")) | st.characters(), max_size=400))
+@given(st.text(alphabet=st.sampled_from(list("研究内容考核指标关键词：；。（）()1.2 3\n$\\^_{}基础类附件一、指南")) | st.characters(codec="utf-8"), max_size=400))
 def test_arbitrary_text_raises_only_our_errors(text: str) -> None:
     with contextlib.suppress(CallpackError):
         parse_text(text)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .common import console, reported_errors
+from .common import console, err_console, reported_errors, safe
 
 
 def _split(values: list[str] | None, default: tuple[str, ...]) -> list[str]:
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
 
                 def on_done(job: object, built: bool) -> None:
                     if built:
-                        progress.update(task, advance=1, current=getattr(job, "stem", ""))
+                        progress.update(task, advance=1, current=safe(getattr(job, "stem", "")))
 
                 report = build(
                     loaded,
@@ -106,12 +106,14 @@ def register(app: typer.Typer) -> None:
                     force=force,
                     progress=on_done,
                     on_start=on_start,
-                    info=workspace.settings.call,
+                    settings=workspace.settings,
                 )
             elapsed = time.perf_counter() - started
+            for warning in report.warnings:
+                err_console.print(f"[yellow]warning:[/] {safe(warning, 500)}", highlight=False, soft_wrap=True)
             console.print(
                 f"{report.jobs_built} documents built ({len(report.built)} files), "
-                f"{report.jobs_skipped} up to date, in {elapsed:.1f} s → {report.out / 'index.html'}",
+                f"{report.jobs_skipped} up to date, in {elapsed:.1f} s → {safe(report.out / 'index.html')}",
                 highlight=False,
             )
 

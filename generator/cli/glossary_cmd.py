@@ -15,11 +15,21 @@ from ..errors import CallpackError, GlossaryError
 from ..fileio import write_atomic
 from ..glossary.review import ImportReport
 from ..model import Guide
-from ..paths import TERMS_DIR
 from ..segments import Translation
-from .common import console, err_console, reported_errors
+from .common import (
+    MESSAGE_LIMIT,
+    console,
+    current_workspace,
+    err_console,
+    reported_errors,
+    safe,
+    workspace_termbase,
+    workspace_translations,
+)
 
-TermsOption = Annotated[Path, typer.Option("--terms", help="Termbase folder (glossary/terms).")]
+TermsOption = Annotated[
+    Path | None, typer.Option("--terms", help="Termbase folder (default: the workspace's layers).")
+]
 GuideOption = Annotated[
     Path | None,
     typer.Option("--guide", help="Guide text to take contexts from (default: the workspace's guide)."),
@@ -29,7 +39,15 @@ GuideOption = Annotated[
 class ExportFormat(StrEnum):
     XLSX = "xlsx"
     TBX = "tbx"
+    TBX2008 = "tbx2008"
     CSV = "csv"
+
+
+def _languages() -> tuple[str, str]:
+    from .common import current_workspace
+
+    exchange = current_workspace().settings.exchange
+    return exchange.source_language, exchange.target_language
 
 
 glossary_app = typer.Typer(
@@ -52,20 +70,18 @@ def _guide(path: Path | None) -> Guide:
 
 def _translations(guide: Guide | None) -> dict[str, Translation]:
     """The current translations, or none (with a warning) when the translation stage fails."""
-    from ..glossary.sources import current_translations
-
     if guide is None:
         return {}
     try:
-        return current_translations(guide)
+        return workspace_translations(guide)
     except CallpackError as error:
-        err_console.print(f"[yellow]note:[/] no translations used ({error})", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]note:[/] no translations used ({safe(error, MESSAGE_LIMIT)})", highlight=False, soft_wrap=True)
         return {}
 
 
 @glossary_app.command("extract")
 def extract_command(
-    terms: TermsOption = TERMS_DIR,
+    terms: TermsOption = None,
     guide_path: GuideOption = None,
     min_count: Annotated[int, typer.Option(help="Minimum occurrences of a text candidate.")] = 2,
     limit: Annotated[int, typer.Option(help="Rows to show in the table (0: all).")] = 60,
@@ -78,9 +94,8 @@ def extract_command(
     with reported_errors():
         from ..glossary.csv_format import export_csv
         from ..glossary.extract import extract_candidates
-        from ..glossary.termbase import load_termbase
 
-        termbase = load_termbase(terms)
+        termbase = workspace_termbase(terms)
         guide = _guide(guide_path)
         if guide is None:
             raise GlossaryError("extraction needs the parsed guide (generator.parse is not available yet)")
@@ -89,7 +104,7 @@ def extract_command(
             if csv_path.exists() and not force:
                 raise GlossaryError("file exists; use --force to overwrite it", csv_path)
             export_csv([c.to_entry() for c in candidates], csv_path)
-            console.print(f"{len(candidates)} candidates written to {csv_path}")
+            console.print(f"{len(candidates)} candidates written to {safe(csv_path)}", soft_wrap=True)
             return
         table = Table(
             title=f"{len(candidates)} candidate terms not in the termbase ({len(termbase)} entries)"
@@ -100,12 +115,12 @@ def extract_command(
         for candidate in shown:
             context = candidate.contexts[0] if candidate.contexts else None
             table.add_row(
-                candidate.zh,
+                safe(candidate.zh),
                 "keyword" if candidate.keyword else "text",
                 str(candidate.count),
                 f"{candidate.cvalue:.1f}",
-                " ".join(candidate.directions[:6]) + (" …" if len(candidate.directions) > 6 else ""),
-                f"[{context.direction_id or '-'}] {_shorten(context.zh)}" if context else "",
+                safe(" ".join(candidate.directions[:6])) + (" …" if len(candidate.directions) > 6 else ""),
+                safe(f"[{context.direction_id or '-'}] {_shorten(context.zh)}") if context else "",
             )
         console.print(table)
 
@@ -116,9 +131,18 @@ def _shorten(text: str, size: int = 40) -> str:
 
 @glossary_app.command("export")
 def export_command(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx, tbx or csv.")],
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx, tbx (TBX v3), tbx2008 (martif, for OmegaT/translate-toolkit) or csv.",
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    terms: TermsOption = TERMS_DIR,
+    terms: Annotated[
+        Path | None, typer.Option("--terms", help="Termbase folder (default: the workspace's layers).")
+    ] = None,
     guide_path: GuideOption = None,
     contexts: Annotated[bool, typer.Option(help="Add guide contexts (XLSX and TBX).")] = True,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
@@ -126,14 +150,13 @@ def export_command(
     """Export the termbase for review: XLSX for translators, TBX-Basic for CAT tools, or CSV."""
     with reported_errors():
         from ..glossary import csv_format, sources, tbx_format, xlsx_format
-        from ..glossary.termbase import load_termbase
 
         if output.exists() and not force:
             raise GlossaryError(
                 "file exists (it may hold reviewed work); use --force to overwrite it", output
             )
         started = time.perf_counter()
-        termbase = load_termbase(terms)
+        termbase = workspace_termbase(terms)
         found: dict[str, list[sources.Context]] = {}
         if contexts and format is not ExportFormat.CSV:
             guide = _guide(guide_path)
@@ -143,12 +166,14 @@ def export_command(
         if format is ExportFormat.XLSX:
             xlsx_format.export_xlsx(termbase, output, found)
         elif format is ExportFormat.TBX:
-            tbx_format.export_tbx(termbase, output, found)
+            tbx_format.export_tbx(termbase, output, found, *_languages())
+        elif format is ExportFormat.TBX2008:
+            tbx_format.export_tbx2008(termbase, output, found, *_languages())
         else:
             csv_format.export_csv(termbase, output)
         elapsed = time.perf_counter() - started
         console.print(
-            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {output} in {elapsed:.2f} s",
+            f"{len(termbase)} entries ({len(termbase.approved())} approved) exported to {safe(output)} in {elapsed:.2f} s",
             soft_wrap=True,
         )
 
@@ -156,33 +181,46 @@ def export_command(
 @glossary_app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="Reviewed .xlsx, .tbx or .csv file.")],
-    terms: TermsOption = TERMS_DIR,
+    terms: Annotated[
+        Path | None,
+        typer.Option(
+            "--terms", help="Termbase folder (default: the workspace's; imports write its own layer)."
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; change nothing.")] = False,
     delete: Annotated[
         bool, typer.Option("--delete", help="Also delete the entries that are missing from the file.")
     ] = False,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Apply rows whose entry changed in the termbase since the export too."),
+    ] = False,
 ) -> None:
-    """Import a reviewed file: report added / changed / deleted-in-file / conflicts, then apply."""
+    """Import a reviewed file: report added / changed / deleted-in-file / conflicts, then apply.
+
+    Rows of an exported review sheet apply only where the termbase has not changed since the export;
+    the others are conflicts (listed with both values; --force applies them).
+    """
     with reported_errors():
         from ..glossary.review import apply_import, plan_import, read_review_file
-        from ..glossary.termbase import load_termbase
 
-        termbase = load_termbase(terms)
-        report = plan_import(termbase, read_review_file(file))
+        termbase = workspace_termbase(terms)
+        report = plan_import(termbase, read_review_file(file), force=force)
         _print_import_report(report)
         if report.errors:
             if json_path is not None:
-                write_atomic(
-                    json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n"
-                )
+                write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
             err_console.print(
-                f"[bold red]error:[/] {len(report.errors)} bad row(s) in {file}; nothing was changed."
+                f"[bold red]error:[/] {len(report.errors)} bad row(s) in {safe(file)}; nothing was changed.",
+                highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(GlossaryError.exit_code)
         if not dry_run:
-            written = apply_import(termbase, report, terms, delete=delete)
-            console.print(f"written: {', '.join(p.name for p in written) or 'nothing to change'}")
+            assert termbase.folder is not None
+            written = apply_import(termbase, report, termbase.folder, delete=delete)
+            console.print(f"written: {safe(', '.join(p.name for p in written)) or 'nothing to change'}", soft_wrap=True)
         else:
             console.print("dry run: nothing was changed.")
         if report.deleted_in_file and not delete:
@@ -191,7 +229,8 @@ def import_command(
             )
         if report.conflicts:
             console.print(
-                f"[yellow]{len(report.conflicts)} conflict(s) not applied[/]: resolve them in the termbase."
+                f"[yellow]{len(report.conflicts)} conflict(s) not applied[/]: edit the termbase, or import "
+                "again with --force to take the file's rows."
             )
         if json_path is not None:
             write_atomic(json_path, json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n")
@@ -199,10 +238,11 @@ def import_command(
 
 def _print_import_report(report: ImportReport) -> None:
     console.print(
-        f"{report.path}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{safe(report.path)}: {len(report.added)} added, {len(report.changed)} changed, "
         f"{len(report.deleted_in_file)} deleted in file, {len(report.conflicts)} conflicts, "
         f"{report.unchanged} unchanged, {len(report.errors)} errors",
         soft_wrap=True,
+        highlight=False,
     )
     for title, changes in (
         ("added", report.added),
@@ -225,18 +265,20 @@ def _print_import_report(report: ImportReport) -> None:
                 detail = f"{change.reason}. {detail}"
             if after is not None and before is None:
                 detail = f"{after.en!r} ({after.status.value}) → {after.origin}"
-            table.add_row(str(change.line or ""), change.zh, ", ".join(change.fields), detail)
+            table.add_row(str(change.line or ""), safe(change.zh), safe(", ".join(change.fields)), safe(detail, 1000))
         console.print(table)
     for error in report.errors:
-        err_console.print(f"[red]row error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]row error:[/] {safe(error, 1000)}", highlight=False, soft_wrap=True)
 
 
 @glossary_app.command("check")
 def check_command(
-    terms: TermsOption = TERMS_DIR,
+    terms: TermsOption = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."),
+        typer.Option(
+            "--out", help="Folder for glossary-check.json and .md (default: the workspace's output/glossary)."
+        ),
     ] = None,
     guide_path: GuideOption = None,
     translations: Annotated[
@@ -252,13 +294,12 @@ def check_command(
         triples: list[tuple[str, str, str]] = []
         if translations and guide is not None:
             triples = sources.translation_triples(sources.guide_segments(guide), _translations(guide))
-        report = run_check(terms, triples, sources.known_direction_ids(guide))
-        from .common import current_workspace
-
-        json_path, md_path = write_reports(report, out or current_workspace().output_dir / "glossary")
+        workspace = current_workspace()
+        report = run_check(terms or workspace.terms_layers, triples, sources.known_direction_ids(guide))
+        json_path, md_path = write_reports(report, out or workspace.output_dir / "glossary")
         for finding in report.errors[:40]:
             err_console.print(
-                f"[red]{finding.code}[/] {finding.where()}: {finding.message}",
+                f"[red]{safe(finding.code)}[/] {safe(finding.where())}: {safe(finding.message, 1000)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -267,7 +308,7 @@ def check_command(
         console.print(
             f"{report.entries} entries ({report.approved} approved), {report.segments_checked} translated "
             f"segments checked: {len(report.errors)} errors, {len(report.warnings)} warnings. "
-            f"Reports: {json_path}, {md_path}",
+            f"Reports: {safe(json_path)}, {safe(md_path)}",
             soft_wrap=True,
         )
         if report.errors:

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
+from ..errors import InputFileError
 from ..fileio import write_atomic
 from ..model import DirectionType, Guide
 from ..parse import parse_guide
 from ..validate import Problem, Severity, has_errors, validate_guide
-from .common import console, err_console, guide_path_or_bundled, reported_errors
+from .common import console, err_console, guide_path_or_bundled, reported_errors, safe
 
 GuideArgument = Annotated[
     Path | None,
@@ -44,9 +44,15 @@ def parse(
         if has_errors(problems):
             raise typer.Exit(4)
         if json_out is not None:
-            write_atomic(json_out, json.dumps(model.to_json_dict(), ensure_ascii=False, indent=1) + "\n")
+            data = json.dumps(model.to_json_dict(), ensure_ascii=False, indent=1) + "\n"
+            if json_out.is_dir():
+                raise InputFileError("is a folder; --json needs a file name", json_out)
+            try:
+                write_atomic(json_out, data)
+            except OSError as error:
+                raise InputFileError(f"cannot write: {error.strerror}", json_out) from None
             console.print(
-                f"Wrote {json_out}: {len(model.areas)} areas, {len(model.directions)} directions, "
+                f"Wrote {safe(json_out)}: {len(model.areas)} areas, {len(model.directions)} directions, "
                 f"{len(model.repairs)} repairs."
             )
         elif not check:
@@ -55,20 +61,24 @@ def parse(
 
 def _print_problems(path: Path, problems: list[Problem], guide: Guide | None) -> None:
     for problem in problems:
-        where = f"{path}:{problem.line}" if problem.line else str(path)
+        where = f"{safe(path)}:{problem.line}" if problem.line else safe(path)
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        err_console.print(f"{where}: [{style}]{problem.severity.value}[/]: {escape(problem.message)}", highlight=False, soft_wrap=True)
+        err_console.print(
+            f"{where}: [{style}]{problem.severity.value}[/]: {safe(problem.message, 1000)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if guide is not None:
         for repair in guide.repairs:
             err_console.print(
-                f"{path}:{repair.line}: [yellow]warning[/]: repaired {repair.kind}: "
-                + escape(f"{repair.before!r} → {repair.after!r}"),
+                f"{safe(path)}:{repair.line}: [yellow]warning[/]: repaired {repair.kind}: "
+                + safe(f"{repair.before!r} → {repair.after!r}"),
                 highlight=False,
                 soft_wrap=True,
             )
         errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         err_console.print(
-            f"{errors} errors, {len(problems) - errors} warnings, {len(guide.repairs)} repairs in {path}",
+            f"{errors} errors, {len(problems) - errors} warnings, {len(guide.repairs)} repairs in {safe(path)}",
             highlight=False,
             soft_wrap=True,
         )
@@ -83,7 +93,7 @@ _TYPE_HEADERS = {
 
 def summary_table(guide: Guide) -> Table:
     types = list(DirectionType)
-    table = Table(title=guide.title_zh, caption=_caption(guide))
+    table = Table(title=safe(guide.title_zh), caption=_caption(guide))
     table.add_column("Area", justify="right")
     table.add_column("Title")
     table.add_column("Directions", justify="right")
@@ -95,7 +105,7 @@ def summary_table(guide: Guide) -> Table:
         counts = Counter(d.type for d in directions)
         last = directions[-1].source_lines[1] if directions else area.line
         table.add_row(
-            area.id, area.title_zh, str(len(directions)), *(str(counts[k]) for k in types), f"{area.line}–{last}"
+            safe(area.id), safe(area.title_zh), str(len(directions)), *(str(counts[k]) for k in types), f"{area.line}–{last}"
         )
     totals = Counter(d.type for d in guide.directions)
     table.add_section()

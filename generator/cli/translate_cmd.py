@@ -9,12 +9,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from .common import console, err_console, reported_errors
+from ..errors import ConflictError
+from .common import (
+    MESSAGE_LIMIT,
+    console,
+    err_console,
+    reported_errors,
+    safe,
+    workspace_memory,
+    workspace_term_index,
+)
 
 if TYPE_CHECKING:
     from ..model import Guide
+    from ..segments import Segment
+    from ..settings import ExchangeSettings
     from ..translate.pipeline import PipelineResult
     from ..translate.qa import QAReport
+    from ..translate.store import Conflict, TranslationMemory
     from ..translate.termbase import TermIndex
 
 
@@ -28,12 +40,14 @@ DirectionOption = Annotated[
     list[str] | None,
     typer.Option("--direction", "-d", help="Direction id (repeatable); default: the whole guide."),
 ]
-GuideOption = Annotated[Path | None, typer.Option("--guide", help="Guide text (default: the workspace's guide).")]
+GuideOption = Annotated[
+    Path | None, typer.Option("--guide", help="Guide text (default: the workspace's guide).")
+]
 
 models_app = typer.Typer(
     name="models", help="Argos Translate MT models (zh→en) for `callpack translate`.", no_args_is_help=True
 )
-xliff_app = typer.Typer(name="xliff", help="XLIFF 2.0 post-editing round trip.", no_args_is_help=True)
+xliff_app = typer.Typer(name="xliff", help="XLIFF 2.0/1.2 post-editing round trip.", no_args_is_help=True)
 memory_app = typer.Typer(
     name="memory",
     help="The translation memory: TMX files and translators' JSON work files.",
@@ -79,7 +93,7 @@ def _qa_table(report: QAReport) -> Table:
     for scope in [*areas.values(), report.totals]:
         provenance = ", ".join(f"{k} {v}" for k, v in sorted(scope.by_provenance.items()))
         table.add_row(
-            scope.scope,
+            safe(scope.scope),
             str(scope.segments),
             str(scope.translated),
             str(scope.untranslated),
@@ -100,7 +114,7 @@ def _write_qa(result: PipelineResult, terms: TermIndex, engine: str | None) -> Q
     console.print(_qa_table(report))
     checks = ", ".join(f"{name} {count}" for name, count in sorted(report.checks().items())) or "none"
     console.print(f"QA findings by check: {checks}")
-    console.print(f"QA report: {json_path} and {html_path}")
+    console.print(f"QA report: {safe(json_path)} and {safe(html_path)}", soft_wrap=True)
     return report
 
 
@@ -119,16 +133,15 @@ def translate_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..translate.pipeline import select_engine, translate_guide
-    from ..translate.termbase import load_term_index
 
     with reported_errors():
         guide = _guide(guide_path)
-        terms = load_term_index()
+        terms = workspace_term_index()
         mt_engine, message = select_engine(engine.value, model)
         if message:
-            err_console.print(f"[yellow]note:[/] {message}", soft_wrap=True)
+            err_console.print(f"[yellow]note:[/] {safe(message, MESSAGE_LIMIT)}", soft_wrap=True, highlight=False)
         elif mt_engine is not None:
-            console.print(f"MT engine: {mt_engine.engine_id}")
+            console.print(f"MT engine: {safe(mt_engine.engine_id)}", highlight=False)
         from ..translate.pipeline import select_segments
 
         total = len(select_segments(guide, direction))
@@ -147,6 +160,7 @@ def translate_command(
                 directions=direction,
                 terms=terms,
                 progress=lambda done: progress.update(task, completed=done),
+                **workspace_memory(),
             )
         if mt_engine is not None:
             console.print(f"MT: {result.mt_segments} segments ({result.mt_cached} from the MT cache)")
@@ -164,12 +178,14 @@ def export_command(
 
     with reported_errors():
         guide = _guide(guide_path)
-        result = translate_guide(guide, engine=None, record=False, directions=direction)
+        result = translate_guide(
+            guide, engine=None, record=False, directions=direction, terms=workspace_term_index(), **workspace_memory()
+        )
         data = bilingual_guide(guide, result.segments, result.translations)
         write_bilingual_json(json_path, data)
         totals = data["totals"]
         console.print(
-            f"Wrote {json_path}: {totals['segments']} segments, {totals['translated']} translated, "
+            f"Wrote {safe(json_path)}: {totals['segments']} segments, {totals['translated']} translated, "
             f"{totals['untranslated']} untranslated ({', '.join(f'{k} {v}' for k, v in sorted(totals['by_provenance'].items()))})"
         )
 
@@ -189,7 +205,6 @@ def qa_command(
     With --documents: every built document checked against the guide (exit 1 on a finding).
     """
     from ..translate.pipeline import translate_guide
-    from ..translate.termbase import load_term_index
 
     if documents:
         from .build_cmd import documents_qa
@@ -198,8 +213,10 @@ def qa_command(
         return
     with reported_errors():
         guide = _guide(guide_path)
-        terms = load_term_index()
-        result = translate_guide(guide, engine=None, record=False, directions=direction, terms=terms)
+        terms = workspace_term_index()
+        result = translate_guide(
+            guide, engine=None, record=False, directions=direction, terms=terms, **workspace_memory()
+        )
         report = _write_qa(result, terms, None)
         if report.errors:
             raise typer.Exit(1)
@@ -213,7 +230,7 @@ def models_list() -> None:
     with reported_errors():
         dirs = package_dirs()
         packages = installed_packages(dirs)
-        console.print("Package folder(s): " + ", ".join(str(d) for d in dirs))
+        console.print("Package folder(s): " + ", ".join(safe(d) for d in dirs), soft_wrap=True)
         if not packages:
             console.print(
                 "No argos packages installed. No zh→en model is published; install one with "
@@ -224,14 +241,14 @@ def models_list() -> None:
         for package in packages:
             problems = package.problems()
             if problems:
-                status = "[red]not usable:[/] " + "; ".join(problems)
+                status = "[red]not usable:[/] " + safe("; ".join(problems), 1000)
             elif chosen is not None and chosen.path == package.path:
                 status = "[green]usable, used for zh→en[/]"
             else:
                 status = "usable"
             console.print(
-                f"{package.name}  {package.from_code}→{package.to_code}  version {package.package_version or '?'}  "
-                f"{status}\n    {package.path}",
+                f"{safe(package.name)}  {safe(package.from_code)}→{safe(package.to_code)}  "
+                f"version {safe(package.package_version or '?')}  {status}\n    {safe(package.path)}",
                 soft_wrap=True,
                 highlight=False,
             )
@@ -245,56 +262,256 @@ def models_install(file: Annotated[Path, typer.Argument(help="An .argosmodel fil
     with reported_errors():
         package = install_package(file)
         console.print(
-            f"Installed {package.name} ({package.from_code}→{package.to_code} {package.package_version}) in {package.path}"
+            f"Installed {safe(package.name)} ({safe(package.from_code)}→{safe(package.to_code)} "
+            f"{safe(package.package_version)}) in {safe(package.path)}",
+            soft_wrap=True,
+            highlight=False,
         )
+
+
+class XliffVersion(StrEnum):
+    V2 = "2.0"
+    V12 = "1.2"
+
+
+ForceOption = Annotated[
+    bool,
+    typer.Option("--force", help="Apply conflicting units too (the file's text wins over newer memory)."),
+]
+ResolveOption = Annotated[
+    Path | None,
+    typer.Option("--resolve", help="A conflicts report with each resolution set to 'theirs' or 'ours'."),
+]
+ReportOption = Annotated[
+    Path | None,
+    typer.Option("--report", help="Where to write the conflicts report (default: FILE.conflicts.json)."),
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Report only; change nothing.")]
+
+
+def _open_memory() -> TranslationMemory:
+    from ..translate.store import open_memory
+
+    paths = workspace_memory()
+    return open_memory(paths["memory_path"], paths["memory_dir"], paths["reference_dirs"])
+
+
+def _exchange() -> ExchangeSettings:
+    from .common import current_workspace
+
+    return current_workspace().settings.exchange
+
+
+def _translator() -> str:
+    return _exchange().translator_id
+
+
+def _report_unused(memory: TranslationMemory, segments: list[Segment]) -> None:
+    """Say which units of id-less (CAT tool) TMX files in the memory folder translate nothing."""
+    unused = memory.unused_units(segments)
+    for entry, reason in unused[:20]:
+        err_console.print(
+            f"[yellow]note:[/] {safe(Path(entry.origin).name)}: {safe(entry.zh)} → {safe(entry.en)}: "
+            f"not used, {safe(reason)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if len(unused) > 20:
+        err_console.print(f"[yellow]note:[/] … and {len(unused) - 20} more units not used")
+
+
+def _report_merge(
+    file: Path,
+    applied: list[str],
+    unchanged: int,
+    kept: list[str],
+    conflicts: list[Conflict],
+    report: Path | None,
+    dry_run: bool,
+    extra: str = "",
+) -> None:
+    from ..translate.conflicts import write_conflicts
+
+    verb = "Would apply" if dry_run else "Applied"
+    console.print(
+        f"{verb} {len(applied)} unit(s); {unchanged} unchanged{extra}; {len(kept)} kept as in the memory "
+        f"(resolution 'ours'); {len(conflicts)} conflict(s).",
+        highlight=False,
+    )
+    if applied:
+        console.print("Changed: " + safe(", ".join(applied)), highlight=False, soft_wrap=True)
+    if not conflicts:
+        return
+    table = Table(title="Conflicts: changed in the memory since the file was exported (not applied)")
+    for column in ("id", "line", "exported", "file (theirs)", "memory (ours)"):
+        table.add_column(column, overflow="fold")
+    for conflict in conflicts:
+        table.add_row(
+            safe(conflict.segment_id),
+            str(conflict.line or ""),
+            safe(conflict.base or "—"),
+            safe(conflict.theirs, 1000) + " " + safe("[" + conflict.theirs_state + "]"),
+            safe(conflict.ours, 1000) + " " + safe("[" + conflict.ours_provenance + "]"),
+        )
+    console.print(table)
+    target = report or file.with_name(file.name + ".conflicts.json")
+    write_conflicts(target, file, conflicts)
+    raise ConflictError(
+        f"{len(conflicts)} conflict(s) not applied; both texts are in {target}. Set each 'resolution' to "
+        f"'theirs' or 'ours' and import again with --resolve {target} (or --force to take the file's text)",
+        file,
+    )
 
 
 @xliff_app.command("export")
 def xliff_export(
-    out: Annotated[Path, typer.Argument(help="XLIFF 2.0 file to write.")],
+    out: Annotated[Path, typer.Argument(help="XLIFF file to write.")],
     direction: DirectionOption = None,
     guide_path: GuideOption = None,
+    version: Annotated[
+        XliffVersion, typer.Option("--xliff-version", help="2.0 (default) or 1.2 for older tools.")
+    ] = XliffVersion.V2,
 ) -> None:
     """Export the current translations for post-editing (states initial/translated/reviewed/final)."""
     from ..translate.pipeline import translate_guide
-    from ..translate.xliff import export_xliff
+    from ..translate.xliff import export_xliff, segment_terms
 
     with reported_errors():
         guide = _guide(guide_path)
-        result = translate_guide(guide, engine=None, record=False, directions=direction)
+        terms = workspace_term_index()
+        result = translate_guide(
+            guide, engine=None, record=False, directions=direction, terms=terms, **workspace_memory()
+        )
+        exchange = _exchange()
         export_xliff(
             out,
             result.segments,
             result.translations,
             result.suggestions,
             original=Path(guide.source_path).name,
+            terms=segment_terms(result.segments, terms),
+            version=version.value,
+            target_language=exchange.target_language,
+            source_language=exchange.source_language,
         )
-        console.print(f"Wrote {out}: {len(result.segments)} units")
+        console.print(f"Wrote {safe(out)}: {len(result.segments)} units (XLIFF {version.value})", soft_wrap=True)
+        with _open_memory() as memory:
+            _report_unused(memory, result.segments)
 
 
 @xliff_app.command("import")
 def xliff_import(
-    file: Annotated[Path, typer.Argument(help="A post-edited XLIFF 2.0 file.")],
+    file: Annotated[Path, typer.Argument(help="A post-edited XLIFF 2.0 or 1.2 file.")],
     guide_path: GuideOption = None,
+    force: ForceOption = False,
+    resolve: ResolveOption = None,
+    report: ReportOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
-    """Apply a translator's XLIFF as reviewed memory entries; nothing changes if any unit is invalid."""
+    """Apply a translator's XLIFF to the memory's TMX files: units unchanged since export only.
+
+    `translated` is stored as a post-edited draft, `reviewed`/`final` as reviewed. A unit whose
+    segment changed in the memory since the export is a conflict: listed with both texts, written
+    to a report, not applied (exit 9) unless resolved with --resolve or --force.
+    """
     from ..segments import segment_guide
+    from ..translate.conflicts import read_resolutions
     from ..translate.pipeline import translate_guide
-    from ..translate.store import open_memory
     from ..translate.xliff import import_xliff
 
     with reported_errors():
         guide = _guide(guide_path)
-        current = translate_guide(guide, engine=None, record=False).by_id()
-        with open_memory() as memory:
-            result = import_xliff(file, segment_guide(guide), current, memory)
+        resolutions = read_resolutions(resolve) if resolve is not None else None
+        current = translate_guide(guide, engine=None, record=False, **workspace_memory()).by_id()
+        with _open_memory() as memory:
+            result = import_xliff(
+                file,
+                segment_guide(guide),
+                current,
+                memory,
+                force=force,
+                resolutions=resolutions,
+                translator=_translator(),
+                dry_run=dry_run,
+                languages=(_exchange().source_language, _exchange().target_language),
+            )
         for warning in result.warnings:
             err_console.print(
-                f"[yellow]warning:[/] {file}:{warning.line}: {warning.unit_id}: {warning.message}"
+                f"[yellow]warning:[/] {safe(file)}:{warning.line}: {safe(warning.unit_id)}: {safe(warning.message, 1000)}",
+                highlight=False,
+                soft_wrap=True,
             )
-        console.print(
-            f"Imported {len(result.applied)} reviewed unit(s); {result.unchanged} unchanged, "
-            f"{result.skipped_initial} left in state initial. Run `callpack memory export --tmx FILE` to commit them."
+        if result.written:
+            console.print("Wrote " + ", ".join(str(path) for path in result.written), highlight=False)
+        _report_merge(
+            file,
+            result.applied,
+            result.unchanged,
+            result.kept,
+            result.conflicts,
+            report,
+            dry_run,
+            extra=f", {result.skipped_initial} left in state initial",
+        )
+
+
+@memory_app.command("import")
+def memory_import(
+    file: Annotated[Path, typer.Argument(help="A TMX file back from a CAT tool (ours, or one without ids).")],
+    guide_path: GuideOption = None,
+    force: ForceOption = False,
+    resolve: ResolveOption = None,
+    report: ReportOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Merge a returned TMX into the memory's TMX files, matched by segment id or by source text.
+
+    A unit applies when the memory has not changed since the export (its x-revision), or, without
+    one, when its changedate is newer than the memory's; every other difference is a conflict.
+    """
+    from ..segments import segment_guide
+    from ..translate.conflicts import read_resolutions
+    from ..translate.pipeline import translate_guide
+    from ..translate.store import incoming_from_tmx, merge
+    from ..translate.tmx import read_tmx
+
+    with reported_errors():
+        guide = _guide(guide_path)
+        resolutions = read_resolutions(resolve) if resolve is not None else None
+        segments = segment_guide(guide)
+        incoming, unmatched = incoming_from_tmx(read_tmx(file), segments, file)
+        current = translate_guide(guide, engine=None, record=False, **workspace_memory()).by_id()
+        with _open_memory() as memory:
+            result = merge(
+                incoming,
+                current,
+                memory,
+                force=force,
+                resolutions=resolutions,
+                translator=_translator(),
+                dry_run=dry_run,
+                languages=(_exchange().source_language, _exchange().target_language),
+            )
+        for unit in unmatched[:20]:
+            err_console.print(
+                f"[yellow]note:[/] {safe(file)}:{unit.line}: not imported, its Chinese matches no "
+                f"segment: {safe(unit.zh)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if len(unmatched) > 20:
+            err_console.print(f"[yellow]note:[/] … and {len(unmatched) - 20} more units match no segment")
+        if result.written:
+            console.print("Wrote " + ", ".join(str(path) for path in result.written), highlight=False)
+        _report_merge(
+            file,
+            result.applied,
+            result.unchanged,
+            result.kept,
+            result.conflicts,
+            report,
+            dry_run,
+            extra=f", {len(unmatched)} matching no segment",
         )
 
 
@@ -316,52 +533,41 @@ def memory_import_json(
         segments = {s.id: s for s in segment_guide(_guide(guide_path))} if check else None
         units = read_work_files(files, segments)
         write_tmx(tmx, units)
-        console.print(f"Wrote {tmx}: {len(units)} reviewed unit(s) from {len(files)} file(s)")
+        console.print(f"Wrote {safe(tmx)}: {len(units)} reviewed unit(s) from {len(files)} file(s)", soft_wrap=True)
 
 
 @memory_app.command("export")
 def memory_export(
     tmx: Annotated[Path, typer.Option("--tmx", help="TMX 1.4 file to write.")],
     everything: Annotated[
-        bool, typer.Option("--all", help="Include MT entries (default: reviewed only).")
+        bool, typer.Option("--all", help="Include MT entries (default: translators' work only).")
     ] = False,
 ) -> None:
-    """Export the memory (reviewed entries, or all with --all) as TMX 1.4."""
-    from ..segments import Provenance
-    from ..translate.store import open_memory
-    from ..translate.tmx import TmxUnit, write_tmx
+    """Export the memory as TMX 1.4: one unit per segment id (the current one), with dates and ids."""
+    from ..translate.tmx import write_tmx
 
     with reported_errors():
-        with open_memory() as memory:
-            entries = list(memory.entries(None if everything else Provenance.REVIEWED))
-        units = [
-            TmxUnit(
-                zh=e.zh,
-                en=e.en,
-                segment_id=e.segment_id,
-                note=e.note,
-                provenance=e.provenance.value,
-                state=e.state.value,
-            )
-            for e in entries
-        ]
-        write_tmx(tmx, units)
-        console.print(f"Wrote {tmx}: {len(units)} unit(s)")
+        with _open_memory() as memory:
+            units = memory.export_units(everything)
+        exchange = _exchange()
+        write_tmx(tmx, units, exchange.target_language, exchange.source_language)
+        console.print(f"Wrote {safe(tmx)}: {len(units)} unit(s)", soft_wrap=True)
 
 
 @memory_app.command("status")
-def memory_status() -> None:
-    """Entries in the memory by provenance, and the TMX files imported."""
-    from ..translate.store import open_memory
-
+def memory_status(guide_path: GuideOption = None) -> None:
+    """Entries in the memory by provenance, the TMX files read, and units that translate nothing."""
     with reported_errors():
-        with open_memory() as memory:
+        from ..segments import segment_guide
+
+        with _open_memory() as memory:
             counts = memory.db.execute(
                 "SELECT provenance, count(*) FROM entries GROUP BY provenance"
             ).fetchall()
             imports = memory.db.execute("SELECT path, units, imported FROM imports ORDER BY path").fetchall()
-            console.print(f"Memory: {memory.path}")
-        for provenance, count in counts:
-            console.print(f"  {provenance}: {count}")
-        for path, units, imported in imports:
-            console.print(f"  imported {path}: {units} unit(s) at {imported}")
+            console.print(f"Memory: {safe(memory.path)}", soft_wrap=True)
+            for provenance, count in counts:
+                console.print(f"  {safe(provenance)}: {count}")
+            for path, units, imported in imports:
+                console.print(f"  read {safe(path)}: {units} unit(s) at {safe(imported)}", soft_wrap=True)
+            _report_unused(memory, segment_guide(_guide(guide_path)))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from .common import console, reported_errors
+from .common import console, reported_errors, safe
 
 
 def register(app: typer.Typer) -> None:
@@ -34,8 +34,8 @@ def init_command(
         model = parse_guide(guide)
         settings_path = create_workspace(folder, guide)
         console.print(
-            f"Created the workspace {escape(str(folder))}: {len(model.directions)} items parsed from "
-            f"{escape(guide.name)}.\nNext: fill in [bold]{escape(str(settings_path))}[/] "
+            f"Created the workspace {safe(folder)}: {len(model.directions)} items parsed from "
+            f"{safe(guide.name)}.\nNext: fill in [bold]{safe(settings_path)}[/] "
             f"({escape('[call], [[parties]]')}), "
             f"then in that folder: callpack parse --check, callpack translate, callpack build.",
             highlight=False,

@@ -275,15 +275,22 @@ def check_translations(
 
 
 def run_check(
-    folder: Path,
+    folders: Path | Sequence[Path],
     translations: Iterable[tuple[str, str, str]] = (),
     known_directions: set[str] | None = None,
 ) -> CheckReport:
-    """Every check on the termbase folder; malformed files become findings instead of stopping it."""
-    entries, errors = read_termbase(folder)
-    findings = [_load_finding(error) for error in errors]
+    """Every check on the termbase folder, or on layered folders (lowest first, a later entry
+    overriding one with the same zh); malformed files become findings instead of stopping it."""
+    layers = [folders] if isinstance(folders, Path) else list(folders)
+    by_zh: dict[str, TermEntry] = {}
+    findings: list[Finding] = []
+    for folder in layers:
+        layer_entries, errors = read_termbase(folder)
+        findings += [_load_finding(error) for error in errors]
+        by_zh.update((entry.zh, entry) for entry in layer_entries)
+    entries = list(by_zh.values())
     findings += check_entries(entries, known_directions)
-    termbase = Termbase(entries, folder=folder)
+    termbase = Termbase(entries, folder=layers[-1])
     translation_findings, checked = check_translations(termbase, translations)
     findings += translation_findings
     return CheckReport(

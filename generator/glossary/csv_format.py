@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import GlossaryError
 from ..fileio import write_atomic
-from .review import ReviewFile, ReviewRow
-from .termbase import (
-    HEADER,
-    TermEntry,
-    entry_from_fields,
-    iter_csv_records,
-    read_text,
-    render_term_file,
-)
+from .rows import ReviewFile, ReviewRow, neutralize, restore
+from .termbase import HEADER, TermEntry, entry_from_fields, iter_csv_records, read_text
 
 # Optional extra columns a reviewer may add after the ten of the format.
 EXTRA_COLUMNS = ("file", "comment")
 
 
+def render_csv(entries: Iterable[TermEntry]) -> str:
+    """The termbase format for a spreadsheet: formula-looking cells neutralized (OWASP `'` prefix)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    for entry in sorted(entries, key=lambda e: e.zh):
+        row = entry.to_row()
+        writer.writerow([neutralize(row[name]) for name in HEADER])
+    return buffer.getvalue()
+
+
 def export_csv(entries: Iterable[TermEntry], path: Path) -> None:
-    """All entries in one UTF-8 CSV (header `zh,en,status,…`), sorted by zh."""
-    write_atomic(path, render_term_file(entries))
+    """All entries in one UTF-8 CSV (header `zh,en,status,…`), sorted by zh, safe to open in a spreadsheet."""
+    write_atomic(path, render_csv(entries))
 
 
 def read_csv(path: Path) -> ReviewFile:
@@ -63,7 +69,7 @@ def read_csv(path: Path) -> ReviewFile:
             column_error = GlossaryError(f"{len(record)} columns instead of {len(header)}", path, line)
             review.reject(column_error, record[0] if record else None)
             continue
-        fields = dict(zip(header, record, strict=True))
+        fields = {name: restore(value) for name, value in zip(header, record, strict=True)}
         try:
             entry = entry_from_fields(fields, path, line)
         except GlossaryError as error:

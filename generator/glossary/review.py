@@ -13,33 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
+from . import csv_format, tbx_format, xlsx_format
+from .rows import ReviewFile, ReviewRow, entry_hash
 from .termbase import DEFAULT_FILE, HEADER, Status, Termbase, TermEntry, write_termbase
 
+__all__ = [
+    "Change",
+    "ImportReport",
+    "ReviewFile",
+    "ReviewRow",
+    "apply_import",
+    "plan_import",
+    "read_review_file",
+]
+
 _FILE_NAME = re.compile(r"^[\w.-]+\.csv$")
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One validated row of a reviewed file; `line` is the row (XLSX/CSV) or the line (TBX)."""
-
-    entry: TermEntry
-    line: int
-    comment: str = ""
-    file: str | None = None
-
-
-@dataclass
-class ReviewFile:
-    path: Path
-    rows: list[ReviewRow] = field(default_factory=list)
-    errors: list[GlossaryError] = field(default_factory=list)
-    # zh of the rows in error: they are in the file, so they are not "deleted in file".
-    bad_zh: set[str] = field(default_factory=set)
-
-    def reject(self, error: GlossaryError, zh: str | None) -> None:
-        self.errors.append(error)
-        if zh and zh.strip():
-            self.bad_zh.add(zh.strip())
 
 
 @dataclass(frozen=True)
@@ -96,8 +84,6 @@ class ImportReport:
 
 def read_review_file(path: Path) -> ReviewFile:
     """Read a reviewed XLSX, TBX or CSV file by its extension."""
-    from . import csv_format, tbx_format, xlsx_format
-
     suffix = path.suffix.lower()
     if not path.is_file():
         raise GlossaryError("file not found", path)
@@ -128,8 +114,24 @@ def file_for_new_entry(entry: TermEntry, requested: str | None, existing_files: 
     return DEFAULT_FILE
 
 
-def plan_import(termbase: Termbase, review: ReviewFile) -> ImportReport:
-    """Compare a reviewed file with the termbase. Nothing is written here."""
+def with_comment(note: str, comment: str) -> str:
+    """The entry's note with a reviewer's comment kept in it (once)."""
+    comment = " ".join(comment.split())
+    if not comment or comment in note:
+        return note
+    return f"{note} [review: {comment}]".strip()
+
+
+_STALE = "changed in the termbase since this file was exported; edit the termbase or import with --force"
+
+
+def plan_import(termbase: Termbase, review: ReviewFile, *, force: bool = False) -> ImportReport:
+    """Compare a reviewed file with the termbase. Nothing is written here.
+
+    With the bases of an exported review sheet, a row applies only if its entry has not changed in
+    the termbase since the export (else a conflict, applied with `force`); an untouched row never
+    changes anything; an entry added after the export is not "deleted in the file".
+    """
     report = ImportReport(path=review.path, errors=list(review.errors))
     first_row: dict[str, ReviewRow] = {}
     for row in review.rows:
@@ -143,18 +145,40 @@ def plan_import(termbase: Termbase, review: ReviewFile) -> ImportReport:
             continue
         first_row[row.entry.zh] = row
     files = termbase.files()
+    bases = review.bases
     for zh, row in first_row.items():
         existing = termbase.get(zh)
+        base = bases.get(zh) if bases is not None else None
         if existing is None:
+            entry = replace(row.entry, note=with_comment(row.entry.note, row.comment))
+            if base is not None and not force:
+                report.conflicts.append(
+                    Change(
+                        zh,
+                        row.line,
+                        None,
+                        entry,
+                        reason="deleted from the termbase since this file was exported",
+                    )
+                )
+                continue
             origin = file_for_new_entry(row.entry, row.file, files)
             report.added.append(
-                Change(zh, row.line, None, replace(row.entry, origin=origin), comment=row.comment)
+                Change(zh, row.line, None, replace(entry, origin=origin), comment=row.comment)
             )
             continue
-        after = replace(row.entry, origin=existing.origin, line=existing.line)
+        untouched = base is not None and entry_hash(row.entry) == base
+        source = existing if untouched else row.entry
+        after = replace(
+            source, origin=existing.origin, line=existing.line, note=with_comment(source.note, row.comment)
+        )
         fields = changed_fields(existing, after)
         if not fields:
             report.unchanged += 1
+        elif base is not None and not untouched and entry_hash(existing) != base and not force:
+            report.conflicts.append(
+                Change(zh, row.line, existing, after, fields, reason=_STALE, comment=row.comment)
+            )
         elif existing.status is Status.APPROVED and after.status is Status.PROPOSED:
             report.conflicts.append(
                 Change(
@@ -172,8 +196,17 @@ def plan_import(termbase: Termbase, review: ReviewFile) -> ImportReport:
     if review.errors and not review.rows:
         return report  # an unreadable file deletes nothing, even on paper
     for entry in termbase:
-        if entry.zh not in first_row and entry.zh not in review.bad_zh:
-            report.deleted_in_file.append(Change(entry.zh, entry.line, entry, None))
+        if entry.zh in first_row or entry.zh in review.bad_zh or entry.zh in termbase.reference_zh:
+            continue
+        if bases is not None:
+            if entry.zh not in bases:
+                continue  # added to the termbase after the export
+            if entry_hash(entry) != bases[entry.zh] and not force:
+                report.conflicts.append(
+                    Change(entry.zh, entry.line, entry, None, reason="deleted in the file but " + _STALE)
+                )
+                continue
+        report.deleted_in_file.append(Change(entry.zh, entry.line, entry, None))
     return report
 
 
@@ -182,7 +215,9 @@ def apply_import(
 ) -> list[Path]:
     """Write the added and changed entries (and the deletions when `delete`) to the termbase files.
 
-    Refuses (GlossaryError) when the report has errors, so that a bad file changes nothing.
+    Only the project layer (`folder`) is written, and only the files an applied change touches: a
+    no-op or conflicts-only import writes nothing. Refuses (GlossaryError) when the report has
+    errors, so that a bad file changes nothing.
     """
     if report.errors:
         first = report.errors[0]
@@ -193,14 +228,24 @@ def apply_import(
         )
     replacements = {change.zh: change.after for change in report.changed if change.after is not None}
     removed = {change.zh for change in report.deleted_in_file} if delete else set()
+    touched: set[str] = set()
+    for change in [*report.changed, *report.added, *(report.deleted_in_file if delete else [])]:
+        for entry in (change.before, change.after):
+            if entry is not None:
+                touched.add(entry.origin or DEFAULT_FILE)
+    report.deleted = delete
+    if not touched:
+        return []
+    own = [entry for entry in termbase if entry.zh not in termbase.reference_zh]
     entries: list[TermEntry] = []
-    for entry in termbase:
+    for entry in own:
         if entry.zh in removed:
             continue
-        entries.append(replacements.get(entry.zh, entry))
+        entries.append(replacements.pop(entry.zh, entry))
+    entries.extend(replacements.values())  # changed reference entries become project entries
     entries.extend(change.after for change in report.added if change.after is not None)
     Termbase(entries)  # re-validates uniqueness before anything is written
-    written = write_termbase(entries, folder, files=termbase.files())
+    own_files = sorted({entry.origin or DEFAULT_FILE for entry in own})
+    written = write_termbase(entries, folder, files=own_files, only=touched)
     report.written = written
-    report.deleted = delete
     return written

@@ -37,13 +37,6 @@ def guide_segments(guide: Guide | None) -> list[Segment]:
     return segment_guide(guide) if guide is not None else []
 
 
-def current_translations(guide: Guide | None = None) -> dict[str, Translation]:
-    """The translation store's current translations by segment id (no MT)."""
-    from ..translate.store import current_translations as stored  # the store imports the termbase
-
-    return stored(guide)
-
-
 def translation_triples(
     segments: Iterable[Segment], translations: Mapping[str, Translation]
 ) -> list[tuple[str, str, str]]:

@@ -9,8 +9,15 @@ Mapping of a termbase entry to one `<conceptEntry>`:
 - `zh` → `<langSec xml:lang="zh">` with one `<termSec>`; its guide contexts as
   `<descripGrp><descrip type="context">` with `<admin type="source">` naming the direction;
 - `en` → the first `<termSec>` of `<langSec xml:lang="en">`, administrativeStatus
-  `preferredTerm-admn-sts` (`supersededTerm-admn-sts` when the whole entry is deprecated);
-  `variants` → `admittedTerm-admn-sts`; `forbidden` → `deprecatedTerm-admn-sts`;
+  `preferredTerm-admn-sts` for an approved entry, `admittedTerm-admn-sts` for a proposed one (a
+  suggestion is not a preferred term), `supersededTerm-admn-sts` when the whole entry is deprecated;
+  `variants` → `admittedTerm-admn-sts` (superseded too in a deprecated entry);
+  `forbidden` → `deprecatedTerm-admn-sts`;
+- the concept id is `c-` and a hash of zh: the same entry keeps its id whatever else changes;
+- language codes come from `[exchange]` (`zh-CN`, `en-GB` …); the header says the export date.
+
+`export_tbx2008` writes the same content as TBX-Basic 2008 (`<martif type="TBX-Basic">`,
+`termEntry`/`langSet`/`tig`), the form OmegaT and translate-toolkit read.
 - `pos` → `<termNote type="partOfSpeech">` on every term; `note` → `<note>` in the English langSec.
 
 Import also reads TBX v2 (`martif`/`termEntry`/`langSet`/`tig`) and takes a `definition` as the note
@@ -20,15 +27,16 @@ document with a DOCTYPE is refused.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import GlossaryError
 from ..fileio import write_atomic
-from .review import ReviewFile, ReviewRow
+from .rows import ReviewFile, ReviewRow
 from .sources import Context
 from .termbase import LIST_SEPARATOR, Status, TermEntry, entry_from_fields
 
@@ -76,12 +84,12 @@ TBX_SUBSET_RNG = f"""<?xml version="1.0" encoding="UTF-8"?>
       <optional><element name="descrip"><attribute name="type"><value>subjectField</value></attribute><ref name="nonEmpty"/></element></optional>
       <oneOrMore><element name="note"><ref name="nonEmpty"/></element></oneOrMore>
       <element name="langSec">
-        <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><value>zh</value></attribute>
+        <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"><param name="pattern">zh(-.*)?</param></data></attribute>
         <ref name="termSec"/>
       </element>
       <optional>
         <element name="langSec">
-          <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><value>en</value></attribute>
+          <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"><param name="pattern">en(-.*)?</param></data></attribute>
           <optional><element name="note"><ref name="nonEmpty"/></element></optional>
           <oneOrMore><ref name="termSec"/></oneOrMore>
         </element>
@@ -118,6 +126,75 @@ TBX_SUBSET_RNG = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+# RELAX NG for exactly the subset of TBX-Basic 2008 (TBX core structure, ISO 30042:2008) that
+# `export_tbx2008` writes: martifHeader with fileDesc and the XCS reference, then termEntry →
+# langSet → tig with auxiliary information where the core structure puts it (after the term and its
+# termNotes; notes before the tigs of a langSet), and the TBX-Basic picklists.
+TBX2008_SUBSET_RNG = """<?xml version="1.0" encoding="UTF-8"?>
+<grammar xmlns="http://relaxng.org/ns/structure/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+  <start>
+    <element name="martif">
+      <attribute name="type"><value>TBX-Basic</value></attribute>
+      <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"/></attribute>
+      <element name="martifHeader">
+        <element name="fileDesc">
+          <element name="titleStmt"><element name="title"><ref name="nonEmpty"/></element></element>
+          <element name="sourceDesc"><element name="p"><ref name="nonEmpty"/></element></element>
+        </element>
+        <element name="encodingDesc">
+          <element name="p"><attribute name="type"><value>XCSURI</value></attribute><ref name="nonEmpty"/></element>
+        </element>
+      </element>
+      <element name="text">
+        <element name="body"><oneOrMore><ref name="termEntry"/></oneOrMore></element>
+      </element>
+    </element>
+  </start>
+  <define name="nonEmpty"><data type="string"><param name="minLength">1</param></data></define>
+  <define name="termEntry">
+    <element name="termEntry">
+      <attribute name="id"><data type="ID"/></attribute>
+      <optional><element name="descrip"><attribute name="type"><value>subjectField</value></attribute><ref name="nonEmpty"/></element></optional>
+      <oneOrMore><element name="note"><ref name="nonEmpty"/></element></oneOrMore>
+      <element name="langSet">
+        <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"><param name="pattern">zh(-.*)?</param></data></attribute>
+        <element name="tig">
+          <element name="term"><ref name="nonEmpty"/></element>
+          <optional><ref name="pos"/></optional>
+          <zeroOrMore><element name="descrip"><attribute name="type"><value>context</value></attribute><ref name="nonEmpty"/></element></zeroOrMore>
+        </element>
+      </element>
+      <optional>
+        <element name="langSet">
+          <attribute name="xml:lang" ns="http://www.w3.org/XML/1998/namespace"><data type="language"><param name="pattern">en(-.*)?</param></data></attribute>
+          <optional><element name="note"><ref name="nonEmpty"/></element></optional>
+          <oneOrMore>
+            <element name="tig">
+              <element name="term"><ref name="nonEmpty"/></element>
+              <element name="termNote">
+                <attribute name="type"><value>administrativeStatus</value></attribute>
+                <choice>
+                  <value>preferredTerm-admn-sts</value><value>admittedTerm-admn-sts</value>
+                  <value>deprecatedTerm-admn-sts</value><value>supersededTerm-admn-sts</value>
+                </choice>
+              </element>
+              <optional><ref name="pos"/></optional>
+            </element>
+          </oneOrMore>
+        </element>
+      </optional>
+    </element>
+  </define>
+  <define name="pos">
+    <element name="termNote">
+      <attribute name="type"><value>partOfSpeech</value></attribute>
+      <choice><value>noun</value><value>verb</value><value>adjective</value><value>adverb</value><value>other</value></choice>
+    </element>
+  </define>
+</grammar>
+"""
+
+
 def _e(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     element = etree.SubElement(parent, f"{{{TBX_NAMESPACE}}}{tag}")
     for name, value in attributes.items():
@@ -137,8 +214,35 @@ def _term_sec(parent: etree._Element, term: str, status: str | None, pos: str) -
     return section
 
 
+def concept_id(entry: TermEntry) -> str:
+    """A concept id derived from the entry's zh: stable across exports whatever else is added."""
+    return "c-" + hashlib.sha256(entry.zh.encode("utf-8")).hexdigest()[:12]
+
+
+def english_terms(entry: TermEntry) -> list[tuple[str, str]]:
+    """(term, administrativeStatus) of the English side, with statuses that say what the entry is."""
+    if entry.status is Status.DEPRECATED:
+        main, variant = SUPERSEDED, SUPERSEDED
+    elif entry.status is Status.PROPOSED:
+        main, variant = ADMITTED, ADMITTED
+    else:
+        main, variant = PREFERRED, ADMITTED
+    terms = [(entry.en, main)] if entry.en else []
+    terms += [(text, variant) for text in entry.variants]
+    terms += [(text, DEPRECATED) for text in entry.forbidden]
+    return terms
+
+
+def _header_text(exported: date | None) -> str:
+    return "callpack zh→en termbase, exported " + (exported or datetime.now(UTC).date()).isoformat()
+
+
 def build_tbx(
-    entries: Iterable[TermEntry], contexts: Mapping[str, Sequence[Context]] | None = None
+    entries: Iterable[TermEntry],
+    contexts: Mapping[str, Sequence[Context]] | None = None,
+    source_language: str = "zh",
+    target_language: str = "en",
+    exported: date | None = None,
 ) -> etree._ElementTree:
     """The TBX-Basic document of `entries` (sorted by zh)."""
     contexts = contexts or {}
@@ -148,42 +252,118 @@ def build_tbx(
     root.set(XML_LANG, "en")
     header = _e(root, "tbxHeader")
     source = _e(_e(header, "fileDesc"), "sourceDesc")
-    _e(source, "p", "callpack zh→en termbase, exported " + datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    _e(source, "p", _header_text(exported))
     body = _e(_e(root, "text"), "body")
-    for number, entry in enumerate(sorted(entries, key=lambda e: e.zh), start=1):
-        concept = _e(body, "conceptEntry", id=f"c{number}")
+    for entry in sorted(entries, key=lambda e: e.zh):
+        concept = _e(body, "conceptEntry", id=concept_id(entry))
         if entry.domain:
             _e(concept, "descrip", entry.domain, type="subjectField")
-        _e(concept, "note", f"{NOTE_PREFIXES['status']} {entry.status.value}")
-        _e(
-            concept,
-            "note",
-            f"{NOTE_PREFIXES['case_sensitive']} {'true' if entry.case_sensitive else 'false'}",
-        )
-        if entry.sources:
-            _e(concept, "note", f"{NOTE_PREFIXES['sources']} {LIST_SEPARATOR.join(entry.sources)}")
-        if entry.origin:
-            _e(concept, "note", f"{NOTE_PREFIXES['file']} {entry.origin}")
-        zh_section = _term_sec(_e(concept, "langSec", lang="zh"), entry.zh, None, entry.pos)
+        for note in _concept_notes(entry):
+            _e(concept, "note", note)
+        zh_section = _term_sec(_e(concept, "langSec", lang=source_language), entry.zh, None, entry.pos)
         for context in list(contexts.get(entry.zh, ()))[:3]:
             group = _e(zh_section, "descripGrp")
             _e(group, "descrip", context.zh, type="context")
             if context.direction_id:
                 _e(group, "admin", f"direction {context.direction_id}", type="source")
-        if not (entry.en or entry.variants or entry.forbidden):
+        terms = english_terms(entry)
+        if not terms:
             continue
-        english = _e(concept, "langSec", lang="en")
+        english = _e(concept, "langSec", lang=target_language)
         if entry.note:
             _e(english, "note", entry.note)
-        if entry.en:
-            _term_sec(
-                english, entry.en, SUPERSEDED if entry.status is Status.DEPRECATED else PREFERRED, entry.pos
-            )
-        for variant in entry.variants:
-            _term_sec(english, variant, ADMITTED, entry.pos)
-        for forbidden in entry.forbidden:
-            _term_sec(english, forbidden, DEPRECATED, entry.pos)
+        for text, status in terms:
+            _term_sec(english, text, status, entry.pos)
     return etree.ElementTree(root)
+
+
+def _concept_notes(entry: TermEntry) -> list[str]:
+    notes = [
+        f"{NOTE_PREFIXES['status']} {entry.status.value}",
+        f"{NOTE_PREFIXES['case_sensitive']} {'true' if entry.case_sensitive else 'false'}",
+    ]
+    if entry.sources:
+        notes.append(f"{NOTE_PREFIXES['sources']} {LIST_SEPARATOR.join(entry.sources)}")
+    if entry.origin:
+        notes.append(f"{NOTE_PREFIXES['file']} {entry.origin}")
+    return notes
+
+
+def build_tbx2008(
+    entries: Iterable[TermEntry],
+    contexts: Mapping[str, Sequence[Context]] | None = None,
+    source_language: str = "zh",
+    target_language: str = "en",
+    exported: date | None = None,
+) -> etree._ElementTree:
+    """The TBX-Basic 2008 (`martif`) document of `entries`: what OmegaT and translate-toolkit read."""
+    contexts = contexts or {}
+    root = etree.Element("martif", type="TBX-Basic")
+    root.set(XML_LANG, "en")
+    header = etree.SubElement(root, "martifHeader")
+    file_desc = etree.SubElement(header, "fileDesc")
+    etree.SubElement(etree.SubElement(file_desc, "titleStmt"), "title").text = "callpack zh→en termbase"
+    etree.SubElement(etree.SubElement(file_desc, "sourceDesc"), "p").text = _header_text(exported)
+    etree.SubElement(etree.SubElement(header, "encodingDesc"), "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+
+    def tig(parent: etree._Element, text: str, status: str | None, pos: str) -> etree._Element:
+        element = etree.SubElement(parent, "tig")
+        etree.SubElement(element, "term").text = text
+        if status:
+            etree.SubElement(element, "termNote", type="administrativeStatus").text = status
+        if pos:
+            etree.SubElement(element, "termNote", type="partOfSpeech").text = pos
+        return element
+
+    for entry in sorted(entries, key=lambda e: e.zh):
+        term_entry = etree.SubElement(body, "termEntry", id=concept_id(entry))
+        if entry.domain:
+            etree.SubElement(term_entry, "descrip", type="subjectField").text = entry.domain
+        for note in _concept_notes(entry):
+            etree.SubElement(term_entry, "note").text = note
+        zh_set = etree.SubElement(term_entry, "langSet")
+        zh_set.set(XML_LANG, source_language)
+        zh_tig = tig(zh_set, entry.zh, None, entry.pos)
+        for context in list(contexts.get(entry.zh, ()))[:3]:
+            etree.SubElement(zh_tig, "descrip", type="context").text = context.zh
+        terms = english_terms(entry)
+        if not terms:
+            continue
+        en_set = etree.SubElement(term_entry, "langSet")
+        en_set.set(XML_LANG, target_language)
+        if entry.note:
+            etree.SubElement(en_set, "note").text = entry.note
+        for text, status in terms:
+            tig(en_set, text, status, entry.pos)
+    return etree.ElementTree(root)
+
+
+def export_tbx2008(
+    entries: Iterable[TermEntry],
+    path: Path,
+    contexts: Mapping[str, Sequence[Context]] | None = None,
+    source_language: str = "zh",
+    target_language: str = "en",
+    exported: date | None = None,
+) -> None:
+    """Write the TBX-Basic 2008 file atomically."""
+    entries = list(entries)
+    if not entries:
+        raise GlossaryError("the termbase is empty; TBX needs at least one term entry", path)
+    tree = build_tbx2008(entries, contexts, source_language, target_language, exported)
+    problems = validate_tbx2008(tree)
+    if problems:  # a bug in build_tbx2008, never the user's input
+        raise GlossaryError("exported TBX 2008 does not validate: " + problems[0], path)
+    write_atomic(path, etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def validate_tbx2008(tree: etree._ElementTree) -> list[str]:
+    """Errors of `tree` against the exported TBX-Basic 2008 subset (empty when valid)."""
+    schema = etree.RelaxNG(etree.fromstring(TBX2008_SUBSET_RNG.encode("utf-8")))
+    if schema.validate(tree):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log]
 
 
 def subset_schema() -> etree.RelaxNG:
@@ -199,13 +379,18 @@ def validate_tbx(tree: etree._ElementTree) -> list[str]:
 
 
 def export_tbx(
-    entries: Iterable[TermEntry], path: Path, contexts: Mapping[str, Sequence[Context]] | None = None
+    entries: Iterable[TermEntry],
+    path: Path,
+    contexts: Mapping[str, Sequence[Context]] | None = None,
+    source_language: str = "zh",
+    target_language: str = "en",
+    exported: date | None = None,
 ) -> None:
     """Write the TBX-Basic file atomically, after validating it against the subset schema."""
     entries = list(entries)
     if not entries:
         raise GlossaryError("the termbase is empty; TBX needs at least one concept entry", path)
-    tree = build_tbx(entries, contexts)
+    tree = build_tbx(entries, contexts, source_language, target_language, exported)
     problems = validate_tbx(tree)
     if problems:  # a bug in build_tbx, never the user's input
         raise GlossaryError("exported TBX does not validate: " + problems[0], path)
@@ -356,16 +541,17 @@ def _concept_fields(concept: etree._Element, path: Path, line: int) -> tuple[dic
                 english[status or PREFERRED].append(terms[0])
     if len(zh_terms) != 1:
         raise GlossaryError(f"concept has {len(zh_terms)} Chinese terms; exactly one expected", path, line)
-    primary = english[PREFERRED] + english[SUPERSEDED]
-    if len(primary) > 1:
+    if len(english[PREFERRED]) > 1:
         raise GlossaryError(
-            f"concept {zh_terms[0]!r} has {len(primary)} preferred English terms; mark the others admitted",
+            f"concept {zh_terms[0]!r} has {len(english[PREFERRED])} preferred English terms; mark the others admitted",
             path,
             line,
         )
+    # The first term of the strongest status is the entry's English (see `english_terms`).
+    ordered = english[PREFERRED] + english[SUPERSEDED] + english[ADMITTED]
     fields["zh"] = zh_terms[0]
-    fields["en"] = primary[0] if primary else ""
-    fields["variants"] = LIST_SEPARATOR.join(english[ADMITTED])
+    fields["en"] = ordered[0] if ordered else ""
+    fields["variants"] = LIST_SEPARATOR.join(ordered[1:])
     fields["forbidden"] = LIST_SEPARATOR.join(english[DEPRECATED])
     fields["pos"] = pos
     fields["note"] = " ".join(notes) if notes else " ".join(definitions)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .. import limits
 from ..errors import GlossaryError
 from ..fileio import write_atomic
 from ..paths import TERMS_DIR
@@ -166,10 +167,7 @@ def entry_from_fields(
 
 def read_text(path: Path, *, allow_bom: bool = True) -> str:
     """Read a UTF-8 file, or raise a GlossaryError naming the line of the first bad byte."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise GlossaryError(f"cannot read file: {error.strerror}", path) from None
+    data = limits.read_bytes_bounded(path, limits.MAX_TEXT_BYTES, GlossaryError)
     try:
         text = data.decode("utf-8-sig" if allow_bom else "utf-8")
     except UnicodeDecodeError as error:
@@ -244,8 +242,15 @@ def read_term_file(path: Path, errors: list[GlossaryError] | None = None) -> lis
 class Termbase:
     """The entries of the termbase, indexed by their Chinese term."""
 
-    def __init__(self, entries: Iterable[TermEntry] = (), folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        entries: Iterable[TermEntry] = (),
+        folder: Path | None = None,
+        reference_zh: Iterable[str] = (),
+    ) -> None:
         self.folder = folder
+        # zh of the entries read from read-only reference layers (not overridden by the project).
+        self.reference_zh = frozenset(reference_zh)
         self.entries: list[TermEntry] = []
         self._by_zh: dict[str, TermEntry] = {}
         for entry in entries:
@@ -404,36 +409,70 @@ def load_termbase(folder: Path = TERMS_DIR) -> Termbase:
     return Termbase(entries, folder=folder)
 
 
+def load_termbase_layers(folders: Sequence[Path]) -> Termbase:
+    """The termbase of layered folders, lowest first (the bundled reference termbase, then the
+    project's own folder): an entry of a later folder overrides one with the same zh below it.
+    `folder` of the result is the last (writable) one; `reference_zh` names what comes from below.
+    """
+    if not folders:
+        raise GlossaryError("no termbase folder given")
+    by_zh: dict[str, TermEntry] = {}
+    reference: set[str] = set()
+    *lower, own = folders
+    for folder in lower:
+        for entry in load_termbase(folder):
+            by_zh[entry.zh] = entry
+            reference.add(entry.zh)
+    own_entries = load_termbase(own) if own.is_dir() or not lower else Termbase()
+    for entry in own_entries:
+        by_zh[entry.zh] = entry
+        reference.discard(entry.zh)
+    return Termbase(by_zh.values(), folder=own, reference_zh=reference)
+
+
 def render_term_file(entries: Iterable[TermEntry]) -> str:
     """The exact text of one termbase file: header, then rows sorted by zh, `\\n` line ends."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    # csv quotes a field with the line terminator in it, but not one with a bare CR, which a
+    # reader then takes for a line end: such rows are written fully quoted.
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(HEADER)
     for entry in sorted(entries, key=lambda e: e.zh):
         row = entry.to_row()
-        writer.writerow([row[name] for name in HEADER])
+        values = [row[name] for name in HEADER]
+        (quoted if any("\r" in value for value in values) else writer).writerow(values)
     return buffer.getvalue()
 
 
 def write_termbase(
-    entries: Iterable[TermEntry], folder: Path, files: Iterable[str] = (), default_file: str = DEFAULT_FILE
+    entries: Iterable[TermEntry],
+    folder: Path,
+    files: Iterable[str] = (),
+    default_file: str = DEFAULT_FILE,
+    only: Iterable[str] | None = None,
 ) -> list[Path]:
     """Write entries back to their own files (`origin`), sorted by zh; return the files that changed.
 
     Files listed in `files` are written even when no entry is left in them (header only). Files whose
-    text would not change are not touched. Every new text is staged first, so a failure to render
+    text would not change are not touched, nor, when `only` is given, files not named in it. Every new text is staged first, so a failure to render
     changes nothing.
     """
     by_file: dict[str, list[TermEntry]] = {name: [] for name in files}
     for entry in entries:
         by_file.setdefault(entry.origin or default_file, []).append(entry)
     staged: list[tuple[Path, str]] = []
+    wanted = set(only) if only is not None else None
     for name, file_entries in sorted(by_file.items()):
+        if wanted is not None and name not in wanted:
+            continue
         path = folder / name
         text = render_term_file(file_entries)
         if path.exists() and path.read_bytes() == text.encode("utf-8"):
             continue
         staged.append((path, text))
+    if staged:
+        folder.mkdir(parents=True, exist_ok=True)
     for path, text in staged:
         write_atomic(path, text)
     return [path for path, _ in staged]

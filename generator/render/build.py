@@ -8,16 +8,22 @@ pool; each worker writes its files atomically and returns their records.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markupsafe import Markup
@@ -26,7 +32,7 @@ from ..errors import RenderError
 from ..fileio import write_atomic
 from ..model import Guide
 from ..paths import TEMPLATES_DIR
-from ..settings import CallInfo
+from ..settings import CallInfo, Settings, check_parties
 from .context import CallContext, build_call_context
 from .html import KIND_LANGUAGES, KINDS, STYLESHEET, HtmlDocument, environment, render_html
 from .i18n import catalog_files, load_translations
@@ -36,6 +42,7 @@ BRIEFING_MAX_PAGES = 2
 BRIEFING_MAX_DETAIL = 3
 MANIFEST_NAME = "index.json"
 INDEX_NAME = "index.html"
+LOCK_NAME = ".index.lock"
 MANIFEST_VERSION = 1
 
 
@@ -76,6 +83,7 @@ class BuildReport:
     jobs_built: int = 0
     jobs_skipped: int = 0
     out: Path = Path(".")
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- file writing ------------------------------------------------------------------------------
@@ -186,12 +194,17 @@ def job_input_hash(job: Job, call: CallContext) -> str:
     }
     if job.direction_id is None:
         data: Any = dataclasses.asdict(call)
+        # The settings only shape agreements: a change to them must not rebuild the whole call.
+        data.pop("parties", None)
+        data.pop("agreement_choices", None)
     else:
         direction = call.direction(job.direction_id)
         data = {
             "direction": dataclasses.asdict(direction),
             **{k: _plain(v) for k, v in common.items()},
         }
+        if job.kind == "agreement":
+            data.update(agreement_settings_data(call))
     payload = json.dumps(
         {
             "code": code_fingerprint(),
@@ -205,6 +218,22 @@ def job_input_hash(job: Job, call: CallContext) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def agreement_settings_data(call: CallContext) -> dict[str, Any]:
+    """What of callpack.toml an agreement depends on: its parties and the contracts officer's choices.
+
+    The source line of each party is left out: moving a table in the file changes no document.
+    """
+    parties = [{k: v for k, v in dataclasses.asdict(party).items() if k != "line"} for party in call.parties]
+    return {"parties": parties, "agreement_choices": dataclasses.asdict(call.agreement_choices)}
+
+
+def with_agreement_settings(call: CallContext, settings: Settings, kinds: Iterable[str]) -> CallContext:
+    """The render context with `[[parties]]` and `[agreement]`; the parties checked against the call's rules."""
+    if "agreement" in set(kinds):
+        check_parties(settings, call.conditions.max_chinese_units, call.conditions.min_foreign_partners)
+    return dataclasses.replace(call, parties=settings.parties, agreement_choices=settings.agreement)
+
+
 # --- rendering one job (runs in a worker) ----------------------------------------------------------
 
 _WORKER_CALL: CallContext | None = None
@@ -212,8 +241,41 @@ _WORKER_CALL: CallContext | None = None
 
 def _init_worker(call: CallContext) -> None:
     global _WORKER_CALL
+    exit_with_parent()
     _WORKER_CALL = call
     warm_up()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def exit_with_parent() -> None:
+    """Make this worker process end when the build that started it dies, even by `kill -9`.
+
+    On Linux the kernel sends SIGTERM at the parent's death (prctl PR_SET_PDEATHSIG); SIGTERM
+    unwinds the running job (a half-written temporary file is removed), then exits. Where prctl
+    is missing, nothing is set up and the pool's own shutdown is all there is.
+    """
+    parent = os.getppid()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            return
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        raise SystemExit(1)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # Unwind the current job, so that `atomic_path` removes its temporary file; the pool's worker
+    # loop catches SystemExit and would wait for work from a parent that is gone, so a timer ends
+    # the process in any case.
+    timer = threading.Timer(1.0, os._exit, (128 + signum,))
+    timer.daemon = True
+    timer.start()
+    raise SystemExit(128 + signum)
 
 
 def warm_up() -> None:
@@ -308,16 +370,61 @@ def _worker_job(job: Job, out: str, input_hash: str) -> list[FileRecord]:
 # --- manifest ------------------------------------------------------------------------------------
 
 
-def load_manifest(out: Path) -> dict[str, FileRecord]:
+def confined(out: Path, relative: str) -> bool:
+    """Whether a manifest path names a file inside `out`: relative, no `..`, no URL scheme, no
+    backslash, and no symbolic link leading out."""
+    if not isinstance(relative, str) or not relative or "\\" in relative or ":" in relative:
+        return False
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or any(part in ("", ".", "..") for part in relative.split("/")):
+        return False
+    root = out.resolve()
+    return (root / pure).resolve().is_relative_to(root)
+
+
+def load_manifest(out: Path, warnings: list[str] | None = None) -> dict[str, FileRecord]:
+    """The records of `out/index.json`; entries whose path leaves `out` are dropped (and reported
+    in `warnings`), never linked or trusted."""
     path = out / MANIFEST_NAME
-    if not path.exists():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {entry["path"]: FileRecord(**entry) for entry in data.get("files", [])}
-    except (ValueError, TypeError, KeyError):
-        # A damaged manifest only costs a full rebuild.
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        entries = data.get("files", [])
+        records = {}
+        for entry in entries:
+            record = FileRecord(**entry)
+            if not confined(out, record.path):
+                if warnings is not None:
+                    warnings.append(f"{path}: dropped an entry outside the output folder: {str(record.path)[:200]!r}")
+                continue
+            records[record.path] = record
+        return records
+    except FileNotFoundError:
         return {}
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
+        # A damaged manifest only costs a full rebuild.
+        if warnings is not None:
+            warnings.append(f"{path}: damaged manifest ignored (everything is rebuilt)")
+        return {}
+    except OSError as error:
+        raise RenderError(f"cannot read the manifest: {error.strerror}", path) from None
+
+
+@contextmanager
+def manifest_lock(out: Path) -> Iterator[None]:
+    """An exclusive lock on the output folder's manifest, so that builds running side by side into
+    one folder merge their entries instead of overwriting each other's."""
+    path = out / LOCK_NAME
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        # A read-only output folder: nothing will be written there, so there is nothing to guard.
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def _up_to_date(
@@ -335,7 +442,7 @@ def _up_to_date(
     return records
 
 
-def write_manifest(out: Path, records: dict[str, FileRecord], call: CallContext) -> None:
+def manifest_bytes(records: dict[str, FileRecord], call: CallContext) -> bytes:
     files = [dataclasses.asdict(records[path]) for path in sorted(records, key=_sort_key)]
     manifest = {
         "manifest_version": MANIFEST_VERSION,
@@ -344,8 +451,7 @@ def write_manifest(out: Path, records: dict[str, FileRecord], call: CallContext)
         "issued": call.issued.isoformat(),
         "files": files,
     }
-    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-    write_atomic(out / MANIFEST_NAME, data + b"\n")
+    return json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 
 
 def _sort_key(path: str) -> tuple[Any, ...]:
@@ -356,8 +462,10 @@ def _sort_key(path: str) -> tuple[Any, ...]:
     return (0, (), path)
 
 
-def write_index(out: Path, records: dict[str, FileRecord], call: CallContext) -> None:
-    """output/index.html: every file, by direction and kind, with hashes on hover."""
+def index_bytes(out: Path, records: dict[str, FileRecord], call: CallContext) -> bytes:
+    """output/index.html: every file, by direction and kind, with hashes on hover. Only paths
+    confined to `out` are linked."""
+    records = {path: record for path, record in records.items() if confined(out, path)}
     titles = {d.id: d.title for d in call.directions}
     whole_rows: dict[str, list[FileRecord]] = {}
     direction_rows: dict[str, dict[tuple[str, str], list[FileRecord]]] = {}
@@ -397,7 +505,7 @@ def write_index(out: Path, records: dict[str, FileRecord], call: CallContext) ->
             ngettext=translations.ngettext,
         )
     )
-    write_atomic(out / INDEX_NAME, html.encode("utf-8"))
+    return html.encode("utf-8")
 
 
 # --- the build -----------------------------------------------------------------------------------
@@ -423,18 +531,31 @@ def build(
     progress: Callable[[Job, bool], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     call: CallContext | None = None,
+    settings: Settings | None = None,
     info: CallInfo | None = None,
 ) -> BuildReport:
     """Make the documents; returns what was built and what was up to date.
 
-    `info` is the `[call]` table of callpack.toml (call identifier, deadline, release clearance).
+    `settings` (callpack.toml) gives the agreements their parties and choices and every pack and
+    briefing its call information (`[call]`, or `info` alone); its parties are checked against the
+    call's rules before anything is built (SettingsError).
     """
+    kinds = list(kinds)
+    if info is None and settings is not None:
+        info = settings.call
     call = call or build_call_context(guide, issued=issued_date(), info=info)
+    if settings is not None:
+        call = with_agreement_settings(call, settings, kinds)
     planned = plan_jobs(call, kinds, langs, formats, direction_ids)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = {} if force else load_manifest(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RenderError(f"cannot create the output folder: {error.strerror}", out) from None
     report = BuildReport(out=out)
+    manifest = load_manifest(out, report.warnings)
+    if force:
+        manifest = {}
     todo: list[tuple[Job, str]] = []
     for job in planned:
         input_hash = job_input_hash(job, call)
@@ -448,7 +569,7 @@ def build(
             todo.append((job, input_hash))
     if on_start:
         on_start(len(todo))
-    records = dict(manifest)
+    made: dict[str, FileRecord] = {}
     if todo:
         from .fonts import document_fonts
 
@@ -458,20 +579,36 @@ def build(
         if jobs <= 1 or len(todo) == 1:
             _init_worker(call)
             for job, input_hash in todo:
-                made = render_job(job, call, out, input_hash)
-                _collect(made, records, report, job, progress)
+                _collect(render_job(job, call, out, input_hash), made, report, job, progress)
         else:
             # Big documents first so that they do not finish last on their own.
             todo.sort(key=lambda item: item[0].direction_id is not None)
             with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(call,)) as pool:
                 futures = {pool.submit(_worker_job, job, str(out), h): job for job, h in todo}
                 for future in as_completed(futures):
-                    _collect(future.result(), records, report, futures[future], progress)
-    # Forget entries whose files were removed by hand.
-    records = {path: record for path, record in records.items() if (out / path).exists()}
-    write_manifest(out, records, call)
-    write_index(out, records, call)
+                    _collect(future.result(), made, report, futures[future], progress)
+    with manifest_lock(out):
+        # Read again under the lock: another build may have finished into this folder meanwhile.
+        records = {**load_manifest(out), **made}
+        # Forget entries whose files were removed by hand.
+        records = {path: record for path, record in records.items() if (out / path).exists()}
+        _write_if_changed(out / MANIFEST_NAME, manifest_bytes(records, call))
+        _write_if_changed(out / INDEX_NAME, index_bytes(out, records, call))
     return report
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """A no-op build writes nothing: an up-to-date file is left alone (also on a full or
+    read-only disk)."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise RenderError(f"cannot write: {error.strerror}", path) from None
 
 
 def _collect(

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
 from ..segments import Provenance, Segment, Translation, segment_guide
-from ..settings import CallInfo
+from ..settings import AgreementChoices, CallInfo, Party
 from .i18n import Pair, money_compact, money_full, number
 from .rules import Rule, binding_rules, restricted_note
 from .targets import row_targets
@@ -29,7 +29,7 @@ class PartKind(StrEnum):
 
 
 _FINAL = {Provenance.REVIEWED, Provenance.PATTERN}
-_DRAFT = {Provenance.MT, Provenance.FUZZY}
+_DRAFT = {Provenance.MT, Provenance.FUZZY, Provenance.POST_EDITED}
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,9 @@ class CallContext:
     info: CallInfo = field(default_factory=CallInfo)  # from callpack.toml [call]
     rules: tuple[Rule, ...] = ()  # the binding rules of the preamble, one wording each
     restricted: Rule | None = None  # the source's access restriction, unless cleared for release
+    # From callpack.toml, for the agreement skeleton only ([[parties]] and [agreement]).
+    parties: tuple[Party, ...] = ()
+    agreement_choices: AgreementChoices = field(default_factory=AgreementChoices)
 
     def direction(self, direction_id: str) -> DirectionContext:
         for direction in self.directions:
@@ -212,7 +215,7 @@ class CallContext:
 
 def load_current_translations(guide: Guide) -> dict[str, Translation]:
     """English from the translation stage (memory, patterns, stored MT; never runs MT)."""
-    from ..translate.store import current_translations  # only when no translations are passed in
+    from ..translate.pipeline import current_translations  # only when no translations are passed in
 
     return current_translations(guide)
 

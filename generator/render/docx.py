@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,11 @@ class DocxMeta:
     page_middle: str
     page_after: str
     created: dt.datetime
+    # The document's own statement of what it is (the PDF footer note): agreements are not translations.
+    note: str = "Unofficial translation. The Chinese text prevails."
+    category: str = "Call for proposals"
+    # Printed in the footer of every page (agreements: what the skeleton is and what governs).
+    footer_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,6 +222,9 @@ def _page_setup(document: Document, meta: DocxMeta) -> None:
         _field(footer, "NUMPAGES", "1")
         if meta.page_after:
             footer.add_run(meta.page_after)
+        if meta.footer_note:
+            note = section.footer.add_paragraph(style=document.styles["Small Print"])
+            note.add_run(meta.footer_note)
 
 
 def _property(text: str, limit: int = 255) -> str:
@@ -231,8 +240,8 @@ def _core_properties(document: Document, meta: DocxMeta) -> None:
     core.author = "callpack"
     core.last_modified_by = "callpack"
     core.language = "zh-CN" if meta.lang == "zh" else "en-GB"
-    core.comments = "Unofficial translation. The Chinese text prevails."
-    core.category = "Call for proposals"
+    core.comments = _property(meta.note)
+    core.category = meta.category
     core.created = meta.created
     core.modified = meta.created
     core.revision = 1
@@ -349,7 +358,7 @@ class _Writer:
             if parent is not None and parent.get("id") and parent.find(tag) is element:
                 self.bookmark(heading, parent.get("id") or "")
             if ("area" in _classes(element.getparent()) and tag == "h1") or (
-                "annex" in _classes(element.getparent())
+                _classes(element.getparent()) & {"annex", "signatures"}
             ):
                 heading.paragraph_format.page_break_before = True
             return
@@ -516,6 +525,7 @@ class _Writer:
                 _repeat_header(table.rows[row_index])
         _light_borders(table)
         _set_column_widths(table, widths)
+        _agreement_row_heights(table, _classes(element))
         if isinstance(container, Document):
             container.add_paragraph()
 
@@ -538,13 +548,39 @@ class _Writer:
 
 def _column_widths(element: HtmlElement, columns: int) -> list[float]:
     classes = _classes(element)
-    if "parallel" in classes or "signature" in classes:
+    if "parallel" in classes:
         return [TEXT_WIDTH_MM / 2] * columns
+    agreement = _agreement_column_widths(classes, columns)
+    if agreement:
+        return agreement
     if "facts" in classes and columns == 2:
         return [TEXT_WIDTH_MM * 0.34, TEXT_WIDTH_MM * 0.66]
     if "indicators" in classes and columns == 3:
         return [10.0, TEXT_WIDTH_MM - 58.0, 48.0]
     return [TEXT_WIDTH_MM / columns] * columns
+
+
+def _agreement_column_widths(classes: set[str], columns: int) -> list[float] | None:
+    """Agreement tables: label and value for signatures and party facts; the parties table."""
+    if classes & {"signature", "party-facts"} and columns == 2:
+        return [TEXT_WIDTH_MM * 0.42, TEXT_WIDTH_MM * 0.58]
+    if "parties" in classes and columns == 6:
+        fixed = [12.0, 38.0, 26.0, 20.0, 34.0]
+        return [*fixed, TEXT_WIDTH_MM - sum(fixed)]
+    return None
+
+
+def _agreement_row_heights(table: Table, classes: set[str]) -> None:
+    """Signature rows tall enough to sign in; a signature block stays on one page."""
+    if "signature" not in classes:
+        return
+    for index, row in enumerate(table.rows):
+        row.height = Mm(10)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if index < len(table.rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row: object) -> None:
@@ -602,7 +638,22 @@ def html_to_docx(html: str, meta: DocxMeta) -> bytes:
     _drop_leading_empty(document.paragraphs)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return reproducible_zip(buffer.getvalue(), meta.created)
+
+
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same archive with every entry dated `when` (python-docx stamps the time of saving), in the
+    same order, with fixed attributes: identical inputs give identical bytes."""
+    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the earliest date a zip can hold
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(member), compresslevel=6)
+    return out.getvalue()
 
 
 def _drop_leading_empty(paragraphs: Iterable[Paragraph]) -> None:
@@ -632,4 +683,13 @@ def meta_from_html(html: str, lang: str, created: dt.datetime) -> DocxMeta:
         page_middle=body.get("data-page-middle", " of ") if body is not None else " of ",
         page_after=body.get("data-page-after", "") if body is not None else "",
         created=created,
+        **_agreement_meta(body),
     )
+
+
+def _agreement_meta(body: HtmlElement | None) -> dict[str, str]:
+    """An agreement skeleton says what it is (not legal advice), never that it is a translation."""
+    if body is None or "kind-agreement" not in _classes(body):
+        return {}
+    note = body.get("data-footer-note", "")
+    return {"note": note, "footer_note": note, "category": "Cooperation agreement skeleton"}

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from ..errors import RenderError
 from ..paths import TEMPLATES_DIR
+from .agreement import AgreementContext, build_agreement_context
 from .context import (
     DIRECTION_TYPE_MSGIDS,
     N_,
@@ -215,6 +216,7 @@ def render_html(
             call=call,
             direction=direction,
             detail=detail,
+            agreement=_agreement_context(kind, call, direction),
             doc_title=title_text,
             doc_subject=subject,
             doc_keywords=keywords,
@@ -231,6 +233,13 @@ def render_html(
             f"template {TEMPLATE_FILES[kind]} failed: {type(error).__name__}: {error}"
         ) from error
     return HtmlDocument(kind, lang, direction_id, title_text, subject, keywords, html)
+
+
+def _agreement_context(kind: str, call: CallContext, direction: DirectionContext | None) -> AgreementContext | None:
+    """The clause set and parties of an agreement skeleton (None for the other kinds)."""
+    if kind != "agreement" or direction is None:
+        return None
+    return build_agreement_context(call, direction, call.parties, call.agreement_choices)
 
 
 def para_text_en(para: Para) -> str:

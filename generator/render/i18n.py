@@ -6,14 +6,15 @@ Maintainers refresh them with (from the project root):
 
     pybabel extract -F generator/render/babel.cfg -k t -k label -k gettext_pair -o generator/render/locale/messages.pot .
     pybabel update --ignore-obsolete -i generator/render/locale/messages.pot -d generator/render/locale
-    pybabel compile -d generator/render/locale
 
-`load_translations` compiles a stale or missing .mo from its .po, so a fresh checkout works.
+The .po files are the only catalogs in the repository: `load_translations` compiles them in
+memory, so neither a build nor the tests ever write into the source tree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,6 @@ from babel.support import Translations
 from markupsafe import Markup, escape
 
 from ..errors import RenderError
-from ..fileio import atomic_path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOCUMENT_LANGUAGES = ("en", "zh")
@@ -36,29 +36,19 @@ BABEL_LOCALES = {"en": "en", "zh": "zh_CN"}
 
 @cache
 def load_translations(lang: str) -> Translations:
-    """The gettext catalog of one language, compiling its .po when the .mo is missing or older."""
+    """The gettext catalog of one language, compiled in memory from its .po (never written to disk)."""
     po_path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
-    mo_path = po_path.with_suffix(".mo")
-    if not po_path.exists():
-        raise RenderError("message catalog missing", path=po_path)
-    if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-        try:
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=BABEL_LOCALES[lang])
-            # A unique temporary name: several build workers may compile at the same moment.
-            with atomic_path(mo_path, suffix=".mo.tmp") as temporary, temporary.open("wb") as handle:
-                write_mo(handle, catalog)
-        except OSError:
-            # A read-only install: translate straight from the .po.
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=BABEL_LOCALES[lang])
-            translations = Translations()
-            for message in catalog:
-                if isinstance(message.id, str) and isinstance(message.string, str) and message.string:
-                    translations._catalog[message.id] = message.string
-            return translations
-    with mo_path.open("rb") as handle:
-        return Translations(handle)
+    try:
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=BABEL_LOCALES[lang])
+    except FileNotFoundError:
+        raise RenderError("message catalog missing", path=po_path) from None
+    except OSError as error:
+        raise RenderError(f"message catalog unreadable: {error.strerror}", path=po_path) from None
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
 
 
 def catalog_files() -> list[Path]:

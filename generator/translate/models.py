@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .. import limits
 from ..errors import TranslationError
 
 SOURCE_CODE = "zh"
@@ -76,12 +77,11 @@ def package_dirs() -> list[Path]:
 
 def read_package(path: Path) -> ArgosPackage:
     metadata_path = path / "metadata.json"
+    data = limits.read_bytes_bounded(metadata_path, limits.MAX_METADATA_BYTES, TranslationError)
     try:
-        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise TranslationError(f"cannot read package metadata: {error.strerror}", metadata_path) from None
+        metadata = json.loads(data.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise TranslationError(f"package metadata is not valid JSON: {error}", metadata_path) from None
+        raise TranslationError(f"package metadata is not valid JSON: {str(error)[:200]}", metadata_path) from None
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
         raise TranslationError("package metadata needs from_code and to_code", metadata_path)
     return ArgosPackage(
@@ -131,14 +131,19 @@ def find_package(
 
 
 def _safe_members(archive: zipfile.ZipFile, path: Path) -> tuple[str, list[zipfile.ZipInfo]]:
-    members = archive.infolist()
+    members = limits.check_zip(archive, path, limits.MODEL_LIMITS, TranslationError)
     roots = set()
     for member in members:
         name = PurePosixPath(member.filename)
         if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-            raise TranslationError(f"unsafe path in archive: {member.filename!r}", path)
+            raise TranslationError(f"unsafe path in archive: {member.filename[:200]!r}", path)
         if name.parts:
             roots.add(name.parts[0])
+        if name.parts[1:] == ("metadata.json",) and member.file_size > limits.MAX_METADATA_BYTES:
+            raise TranslationError(
+                f"metadata.json expands to {member.file_size:,} bytes (the limit is {limits.MAX_METADATA_BYTES:,})",
+                path,
+            )
     if len(roots) != 1:
         raise TranslationError("an .argosmodel must hold exactly one package folder", path)
     return roots.pop(), members
@@ -155,24 +160,40 @@ def install_package(archive_path: Path, target_dir: Path | None = None) -> Argos
     if not zipfile.is_zipfile(archive_path):
         raise TranslationError("not an .argosmodel file (not a zip archive)", archive_path)
     destination_root = target_dir or package_dirs()[0]
-    destination_root.mkdir(parents=True, exist_ok=True)
+    try:
+        destination_root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TranslationError(f"cannot create the package folder: {error.strerror}", destination_root) from None
     with zipfile.ZipFile(archive_path) as archive:
         root, members = _safe_members(archive, archive_path)
-        staging = Path(tempfile.mkdtemp(prefix=".install-", dir=destination_root))
+        final = destination_root / root
+        if final.is_symlink() or (final.exists() and not final.is_dir()):
+            # Never follow or delete something that is not a package folder we installed.
+            raise TranslationError(
+                "the package's name exists there and is not a package folder (a file or a symbolic link); "
+                "remove it first",
+                final,
+            )
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=destination_root))
+        except OSError as error:
+            raise TranslationError(f"cannot write to the package folder: {error.strerror}", destination_root) from None
         try:
             try:
                 archive.extractall(staging, members)
             except (zipfile.BadZipFile, OSError) as error:
-                raise TranslationError(f"cannot unpack: {error}", archive_path) from None
+                raise TranslationError(f"cannot unpack: {str(error)[:200]}", archive_path) from None
             unpacked = staging / root
             package = read_package(unpacked)
             problems = package.problems()
             if problems:
                 raise TranslationError("; ".join(problems), archive_path)
-            final = destination_root / root
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(unpacked, final)
+            try:
+                if final.exists():
+                    shutil.rmtree(final)
+                os.replace(unpacked, final)
+            except OSError as error:
+                raise TranslationError(f"cannot install the package: {error.strerror}", final) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return read_package(final)

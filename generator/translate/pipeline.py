@@ -18,7 +18,7 @@ from .engine import CTranslate2Engine, Engine
 from .models import find_package
 from .mt import translate_texts
 from .patterns import RuleSet, apply_rules, default_rules, keyword_translation
-from .store import FuzzyMatch, MemoryEntry, TranslationMemory, open_memory
+from .store import FuzzyMatch, MemoryEntry, TranslationMemory, choose, open_memory
 from .termbase import TermIndex, load_term_index
 from .text import source_key
 
@@ -73,7 +73,8 @@ def select_engine(
 
 
 def _reviewed(entry: MemoryEntry, segment: Segment) -> Translation:
-    return Translation(segment.id, entry.en, Provenance.REVIEWED, entry.state, entry.note or None)
+    """A translator's entry: reviewed, or a post-edited draft (state translated)."""
+    return Translation(segment.id, entry.en, entry.provenance, entry.state, entry.note or None)
 
 
 def translate_segments(
@@ -96,8 +97,7 @@ def translate_segments(
     for number, (segment, key) in enumerate(zip(segments, keys, strict=True)):
         entries = reviewed.get(key)
         if entries:
-            preferred = next((e for e in entries if e.segment_id == segment.id), entries[0])
-            results[segment.id] = _reviewed(preferred, segment)
+            results[segment.id] = _reviewed(choose(entries, segment.id), segment)
             continue
         match = keyword_translation(segment, terms) or apply_rules(segment, rules, terms)
         if match is not None:
@@ -224,6 +224,7 @@ def translate_guide(
     directions: Sequence[str] | None = None,
     memory_path: Path | None = None,
     memory_dir: Path | None = None,
+    reference_dirs: Sequence[Path] = (),
     terms: TermIndex | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> PipelineResult:
@@ -231,7 +232,17 @@ def translate_guide(
     guide = guide or load_guide()
     segments = select_segments(guide, directions)
     terms = terms if terms is not None else load_term_index()
-    with open_memory(memory_path, memory_dir) as memory:
+    with open_memory(memory_path, memory_dir, reference_dirs) as memory:
         return translate_segments(
             segments, memory, engine=engine, terms=terms, record=record, progress=progress
         )
+
+
+def current_translations(guide: Guide | None = None) -> dict[str, Translation]:
+    """The latest translation of every segment of `guide` (the bundled guide by default), without MT.
+
+    Reviewed memory first, then what the last `callpack translate` stored (MT output included),
+    then the pattern rules and the termbase; everything else is untranslated with `en` None.
+    """
+    result = translate_guide(guide, engine=None, record=False)
+    return {translation.segment_id: translation for translation in result.translations}

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import limits
 from ..errors import TranslationError
 from ..segments import Segment
 from .text import has_cjk, source_key
@@ -18,7 +19,7 @@ def read_work_file(path: Path, segments: dict[str, Segment] | None = None) -> li
     With `segments`, each id must exist and its zh must equal the segment's (normalized).
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(limits.read_bytes_bounded(path, limits.MAX_TEXT_BYTES, TranslationError).decode("utf-8"))
     except OSError as error:
         raise TranslationError(f"cannot read work file: {error.strerror}", path) from None
     except UnicodeDecodeError:

@@ -79,3 +79,23 @@ def test_malformed_termbase_is_one_line_error(tmp_path: Path) -> None:
     code, output = run("export", "-f", "csv", "-o", str(tmp_path / "x.csv"), "--terms", str(bad))
     assert code == 5
     assert "01-x.csv:2" in output and "Traceback" not in output
+
+
+def test_hostile_terms_and_paths_print_as_text(terms_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "r[").mkdir()
+    review = tmp_path / "r[" / "][bold]\x1b[31m.csv"  # the path reads …/r[/][bold]…
+    code, output = run("export", "-f", "csv", "-o", str(review), "--terms", str(terms_dir))
+    assert code == 0, output
+    text = review.read_text(encoding="utf-8")
+    edited = text.replace("太阳能电池,solar cell,approved", "太阳能电池,solar [/]cell\x1b[31m,approved").replace(
+        "钙钛矿,perovskite,approved", "钙钛矿[bold],perovskite,approved"
+    )
+    review.write_text(edited, encoding="utf-8")
+    for extra in (["--dry-run"], []):
+        code, output = run("import", str(review), "--terms", str(terms_dir), *extra)
+        assert code == 0, output
+        assert "r[/][bold]" in output and "solar [/]cell" in output and "钙钛矿[bold]" in output
+        assert "\x1b" not in output
+    review.write_text(edited.replace("钙钛矿[bold],perovskite,approved", "钙钛矿,perovskite,[/]"), encoding="utf-8")
+    code, output = run("import", str(review), "--terms", str(terms_dir), "--dry-run")
+    assert code == 5 and "[/]" in output and "nothing was changed" in output

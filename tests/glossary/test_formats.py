@@ -134,8 +134,11 @@ def test_translator_edited_xlsx(terms_dir: Path, tmp_path: Path) -> None:
     report = plan_import(termbase, read_review_file(out))
     assert report.errors == []
     changed = {c.zh: c.fields for c in report.changed}
-    assert changed == {"太阳能电池": ("variants",), "锌离子储能电池": ("status",)}
+    # Issue 11 item 6: the reviewer's comment is kept, in the entry's note.
+    assert changed == {"太阳能电池": ("variants",), "锌离子储能电池": ("status", "note")}
     assert report.changed[1].comment == "checked with IEC 60050"
+    assert report.changed[1].after is not None
+    assert report.changed[1].after.note.endswith("[review: checked with IEC 60050]")
     assert [c.zh for c in report.deleted_in_file] == ["旧术语"]
     written = apply_import(termbase, report, terms_dir)
     assert {p.name for p in written} == {"01-new-energy.csv"}

@@ -224,3 +224,13 @@ def test_find_terms_properties(text: str) -> None:
         overlapping = [m for m in matches if m.start < occurrence.end and occurrence.start < m.end]
         assert overlapping
         assert any(len(m.zh) >= len(occurrence.zh) for m in overlapping)
+
+
+def test_a_carriage_return_inside_a_value_survives_the_csv(tmp_path) -> None:
+    from generator.glossary.termbase import Status, TermEntry, read_term_file, render_term_file
+
+    entries = [TermEntry("钙钛矿", "perovskite", Status.APPROVED, note="line one\rline two"), TermEntry("太阳", "sun")]
+    path = tmp_path / "01-x.csv"
+    path.write_text(render_term_file(entries), encoding="utf-8", newline="")
+    assert [(e.zh, e.note) for e in read_term_file(path)] == [("太阳", ""), ("钙钛矿", "line one\rline two")]
+    assert path.read_bytes().count(b"\n") == 3 and b"\n\xe5\xa4\xaa\xe9\x98\xb3,sun," in path.read_bytes()  # plain style elsewhere

@@ -136,3 +136,24 @@ def test_whole_call_has_a_written_contents_list(call):
     assert "_d_1_1" in anchors and "_d_1_2" in anchors and "_area_1" in anchors
     assert {"_d_1_1", "_d_1_2", "_area_1"} <= bookmarks  # every entry leads to its heading
     assert any(t.startswith("1.1 ") and "perovskite" in t for t in texts)
+
+
+def test_identical_inputs_give_identical_docx_bytes(call, monkeypatch: pytest.MonkeyPatch):
+    """python-docx dates zip entries with the clock; two builds seconds apart must still match."""
+    import time
+    import types
+    import zipfile
+
+    html = render_html("briefing", "en", call, "1.1").html
+    meta = meta_from_html(html, "en", CREATED)
+    outputs = []
+    for clock in (1_700_000_000, 1_800_000_000):
+        fake = types.SimpleNamespace(time=lambda clock=clock: float(clock), localtime=time.localtime)
+        monkeypatch.setattr(zipfile, "time", fake)
+        outputs.append(html_to_docx(html, meta))
+    assert outputs[0] == outputs[1]
+    with zipfile.ZipFile(io.BytesIO(outputs[0])) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2026, 11, 25, 0, 0, 0)}
+        assert archive.namelist()[0] == "[Content_Types].xml"
+    properties = docx.Document(io.BytesIO(outputs[0])).core_properties
+    assert properties.created == properties.modified == CREATED.replace(tzinfo=dt.UTC)

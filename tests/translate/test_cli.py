@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -144,15 +145,17 @@ def test_xliff_cli_round_trip_and_memory_export(tmp_path: Path) -> None:
     code, output = invoke("xliff", "export", str(xlf), "--guide", str(MINI_GUIDE))
     assert code == 0, output
     text = xlf.read_text(encoding="utf-8")
-    text = text.replace(
-        '<segment id="s1" state="initial">\n        <source>构筑便携式柔性光电储一体化器件。</source>',
-        '<segment id="s1" state="reviewed">\n        <source>构筑便携式柔性光电储一体化器件。</source>\n'
-        "        <target>Build portable flexible integrated photovoltaic–storage devices.</target>",
+    text, count = re.subn(
+        r'<segment id="s1" state="initial" subState="callpack:\w+">\n(\s*)<source>构筑便携式柔性光电储一体化器件。</source>',
+        r'<segment id="s1" state="reviewed">\n\1<source>构筑便携式柔性光电储一体化器件。</source>\n'
+        r"\1<target>Build portable flexible integrated photovoltaic–storage devices.</target>",
+        text,
     )
+    assert count == 1
     xlf.write_text(text, encoding="utf-8")
     code, output = invoke("xliff", "import", str(xlf), "--guide", str(MINI_GUIDE))
     assert code == 0, output
-    assert "Imported 1 reviewed unit" in output
+    assert "Applied 1 unit" in output and "1.1:content:1" in output
     tmx = tmp_path / "reviewed.tmx"
     code, output = invoke("memory", "export", "--tmx", str(tmx))
     assert code == 0, output
@@ -182,3 +185,29 @@ def test_memory_import_json_rejects_duplicate_ids(tmp_path: Path) -> None:
         str(MINI_GUIDE),
     )
     assert code != 0 and "also translated in" in output and not (tmp_path / "x.tmx").exists()
+
+
+def test_xliff_import_prints_hostile_ids_and_paths_as_text(tmp_path: Path) -> None:
+    (tmp_path / "x[").mkdir()
+    xlf = tmp_path / "x[" / "][bold]\x1b[31m.xlf"  # the path reads …/x[/][bold]…
+    code, output = invoke("xliff", "export", str(xlf), "--guide", str(MINI_GUIDE))
+    assert code == 0, output
+    assert "x[/][bold]" in output and "\x1b" not in output
+    text = xlf.read_text(encoding="utf-8")
+    # A numbers warning names the file; an unknown unit id ends the import with an error naming it.
+    warned, count = re.subn(
+        r'<segment id="s1" state="initial"[^>]*>(\s*)<source>构筑便携式柔性光电储一体化器件。</source>',
+        r'<segment id="s1" state="reviewed">\1<source>构筑便携式柔性光电储一体化器件。</source>'
+        r"\1<target>Build 7 [/]devices.</target>",
+        text,
+    )
+    assert count == 1
+    xlf.write_text(warned, encoding="utf-8")
+    code, output = invoke("xliff", "import", str(xlf), "--guide", str(MINI_GUIDE))
+    assert code == 0, output
+    assert "x[/][bold]" in output and "warning" in output and "\x1b" not in output
+    first_id = text.split('<unit id="', 1)[1].split('"', 1)[0]
+    xlf.write_text(text.replace(f'<unit id="{first_id}"', '<unit id="[/][bold]"', 1), encoding="utf-8")
+    code, output = invoke("xliff", "import", str(xlf), "--guide", str(MINI_GUIDE))
+    assert code == 6, output
+    assert "[/][bold] (line" in output and "\x1b" not in output

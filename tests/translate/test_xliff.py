@@ -8,8 +8,8 @@ from lxml import etree
 from generator.errors import TranslationError
 from generator.model import Guide
 from generator.segments import Provenance, State
-from generator.translate.pipeline import translate_guide
-from generator.translate.store import TranslationMemory, current_translations, open_memory
+from generator.translate.pipeline import current_translations, translate_guide
+from generator.translate.store import TranslationMemory, open_memory
 from generator.translate.termbase import TermIndex
 from generator.translate.xliff import NS, export_xliff, import_xliff
 
@@ -51,7 +51,7 @@ def test_export_has_states_and_targets(mini_guide: Guide, terms: TermIndex, tmp_
     )
 
 
-def test_import_applies_edits_as_reviewed(mini_guide: Guide, terms: TermIndex, tmp_path: Path) -> None:
+def test_import_keeps_the_meaning_of_states(mini_guide: Guide, terms: TermIndex, tmp_path: Path) -> None:
     path = tmp_path / "guide.xlf"
     _export(mini_guide, terms, path)
     _set_target(
@@ -71,14 +71,17 @@ def test_import_applies_edits_as_reviewed(mini_guide: Guide, terms: TermIndex, t
         result = import_xliff(path, segments, current_translations(mini_guide), memory)
     assert sorted(result.applied) == ["1.1:content:0", "1.1:other_requirements:1"]
     after = current_translations(mini_guide)
-    assert after["1.1:content:0"].provenance == Provenance.REVIEWED
+    # Issue 11 item 3: `translated` stays a post-edited draft; `final` is reviewed work.
+    assert after["1.1:content:0"].provenance == Provenance.POST_EDITED
+    assert after["1.1:content:0"].state == State.TRANSLATED
+    assert after["1.1:other_requirements:1"].provenance == Provenance.REVIEWED
     assert (
         after["1.1:content:0"].en == "Design and produce large-area flexible perovskite solar cell modules;"
     )
     assert after["1.1:other_requirements:1"].state == State.FINAL
     with TranslationMemory() as memory:
         entry = memory.exact("设计生产大面积柔性钙钛矿太阳能电池模组；")
-        assert entry is not None and entry.origin == "xliff:guide.xlf"
+        assert entry is not None and entry.origin.endswith("area-01.tmx")  # written to the TMX truth
 
 
 @pytest.mark.parametrize(
