@@ -142,6 +142,11 @@ class LlmSettings:
     timeout: float = 120.0
     max_retries: int = 2
     temperature: float = 0.0
+    # Seconds before the first retry of a transient error (doubled each time).
+    backoff: float = 1.0
+    # How structured output is asked for: "json_schema" (vLLM, Ollama ≥ 0.5, LM Studio, llama.cpp),
+    # "json_object" (older servers) or "none" (the instruction alone).
+    response_format: str = "json_schema"
 
 
 @dataclass(frozen=True)
@@ -384,8 +389,10 @@ def parse_settings(text: str, path: Path) -> Settings:
             },
         )
     )
-    if agreement.ownership == "single_owner" and parties and not any(
-        party.name_en == agreement.owner for party in parties
+    if (
+        agreement.ownership == "single_owner"
+        and parties
+        and not any(party.name_en == agreement.owner for party in parties)
     ):
         reader.problem(
             lines.of_key("agreement", "owner"),
@@ -407,6 +414,8 @@ def parse_settings(text: str, path: Path) -> Settings:
                 "timeout": _positive,
                 "max_retries": _not_negative,
                 "temperature": _not_negative,
+                "backoff": _not_negative,
+                "response_format": _one_of(("json_schema", "json_object", "none")),
             },
         )
     )
@@ -496,13 +505,13 @@ def _read_parties(reader: _Reader, data: Any, lines: _Lines) -> tuple[Party, ...
                 country_line,
                 f"[[parties]] #{index + 1} is a Chinese institution (role {party.role}) but its country is "
                 f"{party.country}; partners outside the mainland, Hong Kong, Macao and Taiwan included, "
-                "take role = \"foreign\"",
+                'take role = "foreign"',
             )
         if party.role == "foreign" and party.country == "CN":
             reader.problem(
                 country_line,
                 f"[[parties]] #{index + 1} is a foreign partner but its country is CN "
-                "(a mainland institution takes role = \"lead\" or \"chinese\")",
+                '(a mainland institution takes role = "lead" or "chinese")',
             )
         parties.append(party)
     return tuple(parties)
@@ -521,7 +530,9 @@ def check_parties(settings: Settings, max_chinese_units: int | None, min_foreign
     leads = [party for party in parties if party.role == "lead"]
     if len(leads) != 1:
         where = leads[1].line if len(leads) > 1 else parties[0].line
-        problems.append((where, f"[[parties]] needs exactly one party with role = \"lead\", found {len(leads)}"))
+        problems.append(
+            (where, f'[[parties]] needs exactly one party with role = "lead", found {len(leads)}')
+        )
     chinese = [party for party in parties if party.is_chinese]
     if max_chinese_units is not None and len(chinese) > max_chinese_units:
         problems.append(

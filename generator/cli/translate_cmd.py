@@ -13,6 +13,7 @@ from ..errors import ConflictError
 from .common import (
     MESSAGE_LIMIT,
     console,
+    current_workspace,
     err_console,
     reported_errors,
     safe,
@@ -34,6 +35,8 @@ class EngineName(StrEnum):
     AUTO = "auto"
     MEMORY = "memory"
     ARGOS = "argos"
+    CT2 = "ct2"
+    LLM = "llm"
 
 
 DirectionOption = Annotated[
@@ -45,7 +48,9 @@ GuideOption = Annotated[
 ]
 
 models_app = typer.Typer(
-    name="models", help="Argos Translate MT models (zh→en) for `callpack translate`.", no_args_is_help=True
+    name="models",
+    help="MT models (zh→en) for `callpack translate`: Argos packages and converted CTranslate2 models.",
+    no_args_is_help=True,
 )
 xliff_app = typer.Typer(name="xliff", help="XLIFF 2.0/1.2 post-editing round trip.", no_args_is_help=True)
 memory_app = typer.Typer(
@@ -121,47 +126,78 @@ def _write_qa(result: PipelineResult, terms: TermIndex, engine: str | None) -> Q
 def translate_command(
     direction: DirectionOption = None,
     engine: Annotated[
-        EngineName,
-        typer.Option("--engine", help="auto: MT if a model is installed; memory: no MT; argos: require MT."),
-    ] = EngineName.AUTO,
+        EngineName | None,
+        typer.Option(
+            "--engine",
+            help="auto: MT if a model is installed; memory: no MT; argos/ct2: that kind of installed model; "
+            "llm: the [mt.llm] endpoint. Default: [mt] engine in callpack.toml.",
+        ),
+    ] = None,
     model: Annotated[
-        Path | None, typer.Option("--model", help="An installed argos package folder to use.")
+        str | None,
+        typer.Option("--model", help="An installed model's name or a model folder (default: [mt] model)."),
     ] = None,
     guide_path: GuideOption = None,
 ) -> None:
     """Translate the guide: reviewed memory → pattern rules and termbase → MT → untranslated; then QA."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
 
-    from ..translate.pipeline import select_engine, translate_guide
+    from ..translate.pipeline import select_engine, select_segments, translate_guide
+
+    class Rate(ProgressColumn):
+        """Segments per second over the run so far."""
+
+        def render(self, task: Task) -> Text:
+            elapsed = task.elapsed or 0.0
+            rate = task.completed / elapsed if elapsed > 0 else 0.0
+            return Text(f"{rate:.1f} seg/s", style="progress.data.speed")
 
     with reported_errors():
+        workspace = current_workspace()
+        settings = workspace.settings.mt
         guide = _guide(guide_path)
         terms = workspace_term_index()
-        mt_engine, message = select_engine(engine.value, model)
+        choice = engine.value if engine is not None else settings.engine
+        mt_engine, message = select_engine(choice, model, settings, workspace.root)  # type: ignore[arg-type]
         if message:
-            err_console.print(f"[yellow]note:[/] {safe(message, MESSAGE_LIMIT)}", soft_wrap=True, highlight=False)
+            err_console.print(
+                f"[yellow]note:[/] {safe(message, MESSAGE_LIMIT)}", soft_wrap=True, highlight=False
+            )
         elif mt_engine is not None:
             console.print(f"MT engine: {safe(mt_engine.engine_id)}", highlight=False)
-        from ..translate.pipeline import select_segments
-
         total = len(select_segments(guide, direction))
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task("Translating", total=total)
-            result = translate_guide(
-                guide,
-                engine=mt_engine,
-                directions=direction,
-                terms=terms,
-                progress=lambda done: progress.update(task, completed=done),
-                **workspace_memory(),
-            )
+        try:
+            with Progress(
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                Rate(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+            ) as progress:
+                task = progress.add_task("Translating", total=total)
+                result = translate_guide(
+                    guide,
+                    engine=mt_engine,
+                    directions=direction,
+                    terms=terms,
+                    progress=lambda done: progress.update(task, completed=done),
+                    **workspace_memory(),
+                )
+        finally:
+            close = getattr(mt_engine, "close", None)
+            if close is not None:
+                close()
         if mt_engine is not None:
             console.print(f"MT: {result.mt_segments} segments ({result.mt_cached} from the MT cache)")
         _write_qa(result, terms, result.engine_id)
@@ -179,7 +215,12 @@ def export_command(
     with reported_errors():
         guide = _guide(guide_path)
         result = translate_guide(
-            guide, engine=None, record=False, directions=direction, terms=workspace_term_index(), **workspace_memory()
+            guide,
+            engine=None,
+            record=False,
+            directions=direction,
+            terms=workspace_term_index(),
+            **workspace_memory(),
         )
         data = bilingual_guide(guide, result.segments, result.translations)
         write_bilingual_json(json_path, data)
@@ -224,46 +265,60 @@ def qa_command(
 
 @models_app.command("list")
 def models_list() -> None:
-    """List installed argos packages and whether callpack can use them."""
-    from ..translate.models import find_package, installed_packages, package_dirs
+    """List installed models: family, languages, size, and whether callpack can use them."""
+
+    from ..translate.models import find_model, installed_models, models_dirs, package_dirs
 
     with reported_errors():
-        dirs = package_dirs()
-        packages = installed_packages(dirs)
-        console.print("Package folder(s): " + ", ".join(safe(d) for d in dirs), soft_wrap=True)
-        if not packages:
+        console.print(
+            "Model folders: " + ", ".join(safe(d) for d in [*models_dirs(), *package_dirs()]),
+            highlight=False,
+            soft_wrap=True,
+        )
+        models = installed_models()
+        if not models:
             console.print(
-                "No argos packages installed. No zh→en model is published; install one with "
-                "`callpack models install FILE.argosmodel`."
+                "No MT models installed. No zh→en model ships with callpack; install one with "
+                "`callpack models install DIR|FILE` (see the README), or use `--engine llm`.",
+                soft_wrap=True,
             )
             return
-        chosen = find_package(dirs=dirs)
-        for package in packages:
-            problems = package.problems()
+        chosen = find_model()
+        for model in models:
+            problems = model.problems()
             if problems:
                 status = "[red]not usable:[/] " + safe("; ".join(problems), 1000)
-            elif chosen is not None and chosen.path == package.path:
+            elif chosen is not None and chosen.path == model.path:
                 status = "[green]usable, used for zh→en[/]"
             else:
                 status = "usable"
+            version = f"  version {safe(model.version)}" if model.version else ""
             console.print(
-                f"{safe(package.name)}  {safe(package.from_code)}→{safe(package.to_code)}  "
-                f"version {safe(package.package_version or '?')}  {status}\n    {safe(package.path)}",
+                f"{safe(model.name)}  {model.family}  {safe(model.languages)}  "
+                f"{model.size_bytes / 1e6:.1f} MB{version}  {status}\n    {safe(model.path)}",
                 soft_wrap=True,
                 highlight=False,
             )
 
 
 @models_app.command("install")
-def models_install(file: Annotated[Path, typer.Argument(help="An .argosmodel file.")]) -> None:
-    """Install an .argosmodel file into argospm's package folder (checked before anything changes)."""
-    from ..translate.models import install_package
+def models_install(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="An .argosmodel file, or a converted CTranslate2 model folder (OPUS-MT, NLLB, M2M100)."
+        ),
+    ],
+) -> None:
+    """Install a model (checked before anything changes): Argos packages into argospm's folder,
+    converted models into callpack's model folder."""
+
+    from ..translate.models import install_model
 
     with reported_errors():
-        package = install_package(file)
+        model = install_model(source)
         console.print(
-            f"Installed {safe(package.name)} ({safe(package.from_code)}→{safe(package.to_code)} "
-            f"{safe(package.package_version)}) in {safe(package.path)}",
+            f"Installed {safe(model.name)} ({model.family}, {safe(model.languages)}) in {safe(model.path)}",
             soft_wrap=True,
             highlight=False,
         )
@@ -394,7 +449,9 @@ def xliff_export(
             target_language=exchange.target_language,
             source_language=exchange.source_language,
         )
-        console.print(f"Wrote {safe(out)}: {len(result.segments)} units (XLIFF {version.value})", soft_wrap=True)
+        console.print(
+            f"Wrote {safe(out)}: {len(result.segments)} units (XLIFF {version.value})", soft_wrap=True
+        )
         with _open_memory() as memory:
             _report_unused(memory, result.segments)
 
@@ -533,7 +590,9 @@ def memory_import_json(
         segments = {s.id: s for s in segment_guide(_guide(guide_path))} if check else None
         units = read_work_files(files, segments)
         write_tmx(tmx, units)
-        console.print(f"Wrote {safe(tmx)}: {len(units)} reviewed unit(s) from {len(files)} file(s)", soft_wrap=True)
+        console.print(
+            f"Wrote {safe(tmx)}: {len(units)} reviewed unit(s) from {len(files)} file(s)", soft_wrap=True
+        )
 
 
 @memory_app.command("export")

@@ -1,7 +1,8 @@
-"""MT engines: a CTranslate2 + sentencepiece runner for argos packages, behind a small protocol.
+"""MT engines: a CTranslate2 + sentencepiece runner for every model family, behind a small protocol.
 
 The protocol is text in, n-best text out, so that the placeholder and glossary logic in `mt.py`
-works the same with the real model and with the deterministic fake engine of the tests.
+works the same with the real model and with the deterministic fake engine of the tests. The
+family's conventions (language tokens, end of sentence, target prefix) come from `Ct2Model`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..errors import TranslationError
-from .models import ArgosPackage
+from .models import ArgosPackage, Ct2Model
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,11 @@ class Engine(Protocol):
 
 
 class CTranslate2Engine:
-    """An argos package run directly with `ctranslate2.Translator` and its sentencepiece model."""
+    """A CTranslate2 model (Argos package, OPUS-MT, NLLB-200, M2M100) run with its sentencepiece models."""
 
     def __init__(
         self,
-        package: ArgosPackage,
+        model: Ct2Model | ArgosPackage,
         *,
         beam_size: int = 4,
         max_batch_tokens: int = 2048,
@@ -46,17 +47,23 @@ class CTranslate2Engine:
         import ctranslate2
         import sentencepiece
 
-        problems = package.problems()
+        if isinstance(model, ArgosPackage):
+            problems = model.problems()
+            if problems:
+                raise TranslationError("; ".join(problems), model.path)
+            model = model.to_model()
+        problems = model.problems()
         if problems:
-            raise TranslationError("; ".join(problems), package.path)
-        self.package = package
-        self.engine_id = package.engine_id
+            raise TranslationError("; ".join(problems), model.path)
+        self.model = model
         self.beam_size = beam_size
+        # The beam is part of the cache key: another beam gives other output.
+        self.engine_id = model.engine_id + (f":beam{beam_size}" if beam_size != 4 else "")
         self.max_batch_tokens = max_batch_tokens
         cores = threads if threads is not None else (os.cpu_count() or 1)
         try:
             self.translator = ctranslate2.Translator(
-                str(package.model_dir),
+                str(model.model_dir),
                 device="cpu",
                 compute_type=compute_type,
                 # One batch at a time over all cores: inter_threads=2 was not reliably faster on
@@ -64,18 +71,29 @@ class CTranslate2Engine:
                 inter_threads=1,
                 intra_threads=cores,
             )
-            self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+            self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(model.source_tokenizer))
+            self.target_tokenizer = (
+                self.tokenizer
+                if model.target_tokenizer == model.source_tokenizer
+                else sentencepiece.SentencePieceProcessor(model_file=str(model.target_tokenizer))
+            )
         except (RuntimeError, ValueError, OSError) as error:
-            raise TranslationError(f"cannot load the MT model: {error}", package.path) from None
+            raise TranslationError(f"cannot load the MT model: {error}", model.path) from None
 
     def encode(self, text: str) -> list[str]:
-        return list(self.tokenizer.encode(text, out_type=str))
+        """The model input: the family's language token, the pieces, its end-of-sentence token."""
+        pieces = list(self.tokenizer.encode(text, out_type=str))
+        return [*self.model.source_prefix, *pieces, *self.model.source_suffix]
 
     def decode(self, tokens: Sequence[str]) -> str:
-        text = self.tokenizer.decode_pieces(list(tokens)).replace("▁", " ")
-        prefix = self.package.target_prefix
-        if prefix and text.startswith(prefix):
-            text = text[len(prefix) :]
+        tokens = list(tokens)
+        prefix = list(self.model.target_prefix)
+        if prefix and tokens[: len(prefix)] == prefix:
+            tokens = tokens[len(prefix) :]
+        text = self.target_tokenizer.decode_pieces(tokens).replace("▁", " ")
+        for token in prefix:  # an argos prefix may come back as text
+            if text.startswith(token):
+                text = text[len(token) :]
         return text.strip()
 
     def _suppressed(self, forms: Sequence[str]) -> list[list[str]] | None:
@@ -83,9 +101,11 @@ class CTranslate2Engine:
         for form in forms:
             for variant in {form, form.lower(), form[:1].upper() + form[1:]}:
                 for text in (variant, " " + variant):
-                    tokens = self.encode(text)
+                    tokens = list(self.target_tokenizer.encode(text, out_type=str))
                     # A sequence with a piece outside the vocabulary cannot be suppressed (and cannot be produced).
-                    unknown = any(self.tokenizer.piece_to_id(t) == self.tokenizer.unk_id() for t in tokens)
+                    unknown = any(
+                        self.target_tokenizer.piece_to_id(t) == self.target_tokenizer.unk_id() for t in tokens
+                    )
                     if tokens and not unknown and tokens not in sequences:
                         sequences.append(tokens)
         return sequences or None
@@ -96,8 +116,8 @@ class CTranslate2Engine:
         if not sentences:
             return []
         tokens = [self.encode(sentence) for sentence in sentences]
-        prefix = self.package.target_prefix
-        target_prefix = [[prefix] for _ in tokens] if prefix else None
+        prefix = list(self.model.target_prefix)
+        target_prefix = [prefix for _ in tokens] if prefix else None
         options: dict[str, Any] = dict(
             max_batch_size=self.max_batch_tokens,
             batch_type="tokens",
@@ -115,7 +135,7 @@ class CTranslate2Engine:
             )
         except ValueError as error:
             if suppressed is None or "vocabulary" not in str(error):
-                raise TranslationError(f"MT failed: {error}", self.package.path) from None
+                raise TranslationError(f"MT failed: {error}", self.model.path) from None
             # The model's vocabulary differs from its tokenizer's: decode without suppression; the
             # rerank and QA still catch forbidden renderings.
             results = self.translator.translate_batch(tokens, target_prefix=target_prefix, **options)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from ..segments import split_sentences
 from .engine import Engine, Hypothesis
@@ -28,12 +29,28 @@ class MTResult:
     issues: list[str] = field(default_factory=list)
 
 
+@runtime_checkable
+class SegmentEngine(Protocol):
+    """An engine that translates whole segments itself (the `llm` engine), glossary and checks included."""
+
+    engine_id: str
+
+    def translate_texts(
+        self,
+        texts: Sequence[str],
+        terms: TermIndex | None = None,
+        *,
+        progress: Callable[[int], None] | None = None,
+        on_result: Callable[[int, MTResult], None] | None = None,
+    ) -> list[MTResult]: ...
+
+
 @dataclass
 class _Choice:
     restored: Restored
     glossary_issues: list[str]
     score: float
-    retried: bool = False
+    retried: str = ""  # why the sentence was decoded again
 
     @property
     def badness(self) -> tuple[int, int]:
@@ -96,7 +113,7 @@ def _choose(
 
 
 def _issues(choice: _Choice) -> list[str]:
-    retried = ["mt: placeholders lost; decoded again with the English inline"] if choice.retried else []
+    retried = [f"mt: {choice.retried}; decoded again with the English inline"] if choice.retried else []
     issues = retried + [
         f"mt: placeholder for {span.kind} {span.zh!r} lost" for span in choice.restored.missing
     ]
@@ -107,12 +124,19 @@ def _issues(choice: _Choice) -> list[str]:
 
 
 def _suppressed_forms(sentences: Sequence[str], terms: TermIndex | None) -> list[str]:
-    """Forbidden renderings of every term in `sentences` (deprecated entries included)."""
+    """Forbidden renderings of the terms in `sentences` that the model sees as Chinese.
+
+    Approved terms reach the model as placeholders, so it cannot render them wrongly: suppressing
+    their forbidden forms too cost more than half the decoding time (every suppressed sequence is
+    checked at every step) for nothing. Proposed and deprecated entries stay suppressed; the
+    rerank, the retry and QA still check every forbidden rendering.
+    """
     forms: list[str] = []
     if terms is not None:
         for sentence in sentences:
             for hit in terms.find(sentence, include_deprecated=True):
-                forms.extend(f for f in hit.term.forbidden if f not in forms)
+                if not is_approved(hit.term):
+                    forms.extend(f for f in hit.term.forbidden if f not in forms)
     return forms
 
 
@@ -149,16 +173,15 @@ def _retry_inline(
     terms: TermIndex | None,
     num_hypotheses: int,
 ) -> None:
-    failed = [
-        sentence for sentence, choice in chosen.items() if choice.restored.missing or choice.restored.repeated
-    ]
+    failed = [sentence for sentence, choice in chosen.items() if choice.badness != (0, 0)]
     by_input: dict[str, list[str]] = {}
     for sentence in failed:
         by_input.setdefault(inline_text(protected[sentence]), []).append(sentence)
     for choices in _decode_batches(by_input, protected, engine, terms, num_hypotheses, inline=True):
         for sentence, retry in choices.items():
-            if retry.badness < chosen[sentence].badness:
-                retry.retried = True
+            first = chosen[sentence]
+            if retry.badness < first.badness:
+                retry.retried = "placeholders lost" if first.badness[0] else "forbidden rendering"
                 chosen[sentence] = retry
 
 
@@ -167,15 +190,19 @@ def translate_texts(
     engine: Engine,
     terms: TermIndex | None = None,
     *,
-    num_hypotheses: int = 4,
+    num_hypotheses: int = 1,
     progress: Callable[[int], None] | None = None,
     retry_inline: bool = True,
+    retry_hypotheses: int = 4,
 ) -> list[MTResult]:
     """Translate `texts` (Chinese segments) with `engine`; one result per text, in order.
 
     `progress` is called with the number of texts finished after each batch. With `retry_inline`,
-    sentences whose placeholders the model lost are decoded again with the English of each span
-    written inline, and the better of the two results is kept (the retry is reported as an issue).
+    sentences whose placeholders the model lost (or that hold a forbidden rendering) are decoded
+    again with the English of each span written inline and `retry_hypotheses` hypotheses to choose
+    from, and the better of the two results is kept (the retry is reported as an issue). The first
+    pass asks for `num_hypotheses` (1: an n-best list makes beam search run until that many
+    hypotheses have finished, about 1.5× the time, for the few sentences the retry handles).
     """
     plans: list[list[str]] = [mt_sentences(text) for text in texts]
     protected: dict[str, ProtectedText] = {}
@@ -203,7 +230,7 @@ def translate_texts(
             finished += newly
             progress(finished)
     if retry_inline:
-        _retry_inline(chosen, protected, engine, terms, num_hypotheses)
+        _retry_inline(chosen, protected, engine, terms, retry_hypotheses)
     results: list[MTResult] = []
     for sentences in plans:
         english = " ".join(chosen[s].restored.en for s in sentences if chosen[s].restored.en)

@@ -14,18 +14,19 @@ from typing import Literal
 from ..errors import TranslationError
 from ..model import Guide
 from ..segments import Provenance, Segment, State, Translation, segment_guide
+from ..settings import MtSettings
 from .engine import CTranslate2Engine, Engine
-from .models import find_package
-from .mt import translate_texts
+from .models import find_model
+from .mt import MTResult, SegmentEngine, translate_texts
 from .patterns import RuleSet, apply_rules, default_rules, keyword_translation
 from .store import FuzzyMatch, MemoryEntry, TranslationMemory, choose, open_memory
 from .termbase import TermIndex, load_term_index
 from .text import source_key
 
-EngineChoice = Literal["auto", "memory", "argos"]
+EngineChoice = Literal["auto", "memory", "argos", "ct2", "llm"]
 NO_MODEL_MESSAGE = (
     "No zh→en MT model is installed: memory, pattern rules and the termbase translate what they can; "
-    "every other segment is marked untranslated. Install one with `callpack models install FILE.argosmodel`."
+    "every other segment is marked untranslated. Install one with `callpack models install DIR|FILE` (see the README), or use `--engine llm`."
 )
 
 
@@ -50,26 +51,40 @@ def load_guide(path: Path | None = None) -> Guide:
 
 
 def select_engine(
-    choice: EngineChoice = "auto", model: Path | None = None
-) -> tuple[Engine | None, str | None]:
-    """The MT engine for `choice`, and a message for the user when there is none."""
+    choice: EngineChoice = "auto",
+    model: Path | str | None = None,
+    settings: MtSettings | None = None,
+    root: Path | None = None,
+) -> tuple[Engine | SegmentEngine | None, str | None]:
+    """The MT engine for `choice`, and a message for the user when there is none.
+
+    `model` (a name of an installed model or a folder, relative to `root`) overrides `[mt] model`.
+    auto: the named model, else the first installed zh→en model (converted models before Argos
+    packages), else none with a message; argos/ct2: that kind of model or an error; llm: the
+    `[mt.llm]` endpoint.
+    """
+    settings = settings or MtSettings()
     if choice == "memory":
         return None, None
-    if model is not None:
-        from .models import read_package
+    if choice == "llm":
+        from .llm import LlmEngine
 
-        package = read_package(model)
-    else:
-        found = find_package()
-        if found is None:
-            if choice == "argos":
-                raise TranslationError(
-                    "no zh→en argos package is installed (see `callpack models list`; install one with "
-                    "`callpack models install FILE.argosmodel`)"
-                )
+        return LlmEngine(settings.llm), None
+    name = str(model) if model is not None else settings.model
+    family = "" if choice == "auto" else choice
+    found = find_model(name, family=family, root=root)
+    if found is None:
+        if choice == "auto" and not name:
             return None, NO_MODEL_MESSAGE
-        package = found
-    return CTranslate2Engine(package), None
+        what = {"argos": "argos package", "ct2": "converted CTranslate2 model"}.get(choice, "model")
+        named = f" named {name!r}" if name else ""
+        raise TranslationError(
+            f"no zh→en {what}{named} is installed (see `callpack models list`; install one with "
+            "`callpack models install DIR|FILE`)"
+        )
+    if family == "argos" and found.family != "argos" or family == "ct2" and found.family == "argos":
+        raise TranslationError(f"{found.path} is a {found.family} model, not what --engine {choice} expects")
+    return CTranslate2Engine(found, beam_size=settings.beam_size), None
 
 
 def _reviewed(entry: MemoryEntry, segment: Segment) -> Translation:
@@ -81,7 +96,7 @@ def translate_segments(
     segments: Sequence[Segment],
     memory: TranslationMemory,
     *,
-    engine: Engine | None = None,
+    engine: Engine | SegmentEngine | None = None,
     terms: TermIndex | None = None,
     rules: RuleSet | None = None,
     record: bool = True,
@@ -138,7 +153,21 @@ def translate_segments(
             if progress is not None:
                 progress(base + min(finished, len(texts)) * len(fresh) // max(len(texts), 1))
 
-        outputs = translate_texts(texts, engine, terms, progress=report)
+        unique_keys = list(unique)
+        if isinstance(engine, SegmentEngine):
+            engine_id_now = engine.engine_id
+
+            def store(index: int, output: MTResult) -> None:
+                # Written as each result arrives: an interrupted run resumes from the MT cache.
+                if record and output.en:
+                    key = unique_keys[index]
+                    memory.add_mt([(unique[key], output.en, "; ".join(output.issues))], engine_id_now)
+
+            outputs = engine.translate_texts(texts, terms, progress=report, on_result=store)
+            stored_already = True
+        else:
+            outputs = translate_texts(texts, engine, terms, progress=report)
+            stored_already = False
         by_key = dict(zip(unique, outputs, strict=True))
         for number in fresh:
             segment = segments[number]
@@ -153,7 +182,7 @@ def translate_segments(
                     segment.id, None, Provenance.UNTRANSLATED, State.INITIAL, note
                 )
         mt_count = len(fresh) + mt_cached
-        if record and by_key:
+        if record and by_key and not stored_already:
             memory.add_mt(
                 ((unique[key], out.en, "; ".join(out.issues)) for key, out in by_key.items() if out.en),
                 engine.engine_id,
@@ -219,7 +248,7 @@ def select_segments(guide: Guide, directions: Sequence[str] | None = None) -> li
 def translate_guide(
     guide: Guide | None = None,
     *,
-    engine: Engine | None = None,
+    engine: Engine | SegmentEngine | None = None,
     record: bool = True,
     directions: Sequence[str] | None = None,
     memory_path: Path | None = None,

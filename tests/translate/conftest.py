@@ -10,7 +10,7 @@ from generator.parse import parse_guide
 from generator.translate import qa, store
 from generator.translate import termbase as termbase_module
 from generator.translate.termbase import TermIndex, term
-from generator.translate.testing import build_argos_package
+from generator.translate.testing import build_argos_package, build_ct2_model
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_GUIDE = FIXTURES / "mini-guide.zh.txt"
@@ -52,6 +52,7 @@ def isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(qa, "QA_DIR", tmp_path / "qa")
     monkeypatch.setattr(termbase_module, "TERMS_DIR", terms_dir)
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "argos"))
+    monkeypatch.setenv("CALLPACK_MODELS_DIR", str(tmp_path / "models"))
     # A workspace of its own, so the CLI reads and writes nothing of the repository's.
     (tmp_path / "callpack.toml").write_text(
         "[workspace]\n"
@@ -104,3 +105,13 @@ def fixture_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         vocab_size=300,
         eos_bias=6.0,
     )
+
+
+@pytest.fixture(scope="session")
+def ct2_copy_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Converted-model folders of each family (opus-mt, nllb, m2m100) whose model copies its input."""
+    directory = tmp_path_factory.mktemp("ct2-copy")
+    return {
+        family: build_ct2_model(directory / f"{family}-zh-en", family, _training_lines(), vocab_size=300)  # type: ignore[arg-type]
+        for family in ("opus-mt", "nllb", "m2m100")
+    }

@@ -53,7 +53,7 @@ def test_engine_argos_without_model_fails_cleanly() -> None:
 
 def test_fixture_model_installs_and_runs_end_to_end(fixture_argosmodel: Path, isolated_state: Path) -> None:
     code, output = invoke("models", "list")
-    assert code == 0 and "No argos packages installed" in output
+    assert code == 0 and "No MT models installed" in output
     code, output = invoke("models", "install", str(fixture_argosmodel))
     assert code == 0, output
     assert (isolated_state / "argos" / "callpack-fixture-zh-en" / "model" / "model.bin").is_file()
