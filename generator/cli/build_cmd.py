@@ -5,12 +5,25 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .common import console, err_console, reported_errors, safe
+from .common import (
+    console,
+    current_workspace,
+    err_console,
+    load_workspace_guide,
+    reported_errors,
+    safe,
+    workspace_termbase,
+    workspace_translations,
+)
+
+if TYPE_CHECKING:
+    from ..model import Guide
+    from ..render.context import CallContext
 
 
 def _split(values: list[str] | None, default: tuple[str, ...]) -> list[str]:
@@ -56,14 +69,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build the documents (PDF, DOCX, HTML), an index.html and an index.json manifest."""
         with reported_errors():
-            from ..render.build import FORMATS, KINDS, build, issued_date
-            from ..render.context import build_call_context
-            from .common import (
-                current_workspace,
-                load_workspace_guide,
-                workspace_termbase,
-                workspace_translations,
-            )
+            from ..render.build import FORMATS, KINDS, build
 
             kinds = _split(kind, ("all",))
             if "all" in kinds:
@@ -82,13 +88,7 @@ def register(app: typer.Typer) -> None:
                     )
             workspace = current_workspace()
             loaded = load_workspace_guide(guide)
-            # The workspace's own memory and termbase layers, not the bundled ones.
-            call = build_call_context(
-                loaded,
-                translations=workspace_translations(loaded),
-                issued=issued_date(),
-                terms=workspace_termbase(),
-            )
+            call = workspace_call_context(loaded)
             started = time.perf_counter()
             with Progress(
                 TextColumn("[bold]{task.description}"),
@@ -130,3 +130,43 @@ def register(app: typer.Typer) -> None:
                 f"{report.jobs_skipped} up to date, in {elapsed:.1f} s → {safe(report.out / 'index.html')}",
                 highlight=False,
             )
+
+
+def workspace_call_context(guide: Guide) -> CallContext:
+    """The render context from the workspace: its memory, termbase layers and `[call]` information."""
+    from ..render.build import issued_date
+    from ..render.context import build_call_context
+
+    return build_call_context(
+        guide,
+        translations=workspace_translations(guide),
+        issued=issued_date(),
+        terms=workspace_termbase(),
+        info=current_workspace().settings.call,
+    )
+
+
+def documents_qa(out: Path | None, guide: Path | None) -> None:
+    """`callpack qa --documents`: the built HTML of every document against the model; exit 1 on a finding."""
+    with reported_errors():
+        from ..render.docqa import check_documents
+
+        workspace = current_workspace()
+        loaded = load_workspace_guide(guide)
+        call = workspace_call_context(loaded)
+        folder = out if out is not None else workspace.output_dir
+        report = check_documents(folder, call)
+        for finding in report.findings[:200]:
+            console.print(
+                f"[red]✗[/] {safe(finding.document)} {safe('[' + finding.check + ']')} {safe(finding.message, 1000)}",
+                highlight=False,
+            )
+        if len(report.findings) > 200:
+            console.print(f"… and {len(report.findings) - 200} more findings", highlight=False)
+        console.print(
+            f"Document QA: {report.documents} documents, {report.checks} checks, "
+            f"{len(report.findings)} findings ({safe(folder)})",
+            highlight=False,
+        )
+    if report.findings:
+        raise typer.Exit(1)

@@ -231,10 +231,27 @@ def export_command(
         )
 
 
-def qa_command(direction: DirectionOption = None, guide_path: GuideOption = None) -> None:
-    """QA of the current translations (no MT), with the JSON and HTML report under output/qa/."""
+def qa_command(
+    direction: DirectionOption = None,
+    guide_path: GuideOption = None,
+    documents: Annotated[
+        bool, typer.Option("--documents", help="Check the built documents against the guide instead.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="With --documents: the build folder (default: output/).")
+    ] = None,
+) -> None:
+    """QA of the current translations (no MT), with the JSON and HTML report under output/qa/.
+
+    With --documents: every built document checked against the guide (exit 1 on a finding).
+    """
     from ..translate.pipeline import translate_guide
 
+    if documents:
+        from .build_cmd import documents_qa
+
+        documents_qa(out, guide_path)
+        return
     with reported_errors():
         guide = _guide(guide_path)
         terms = workspace_term_index()

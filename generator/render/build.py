@@ -26,11 +26,13 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from markupsafe import Markup
+
 from ..errors import RenderError
 from ..fileio import write_atomic
 from ..model import Guide
 from ..paths import TEMPLATES_DIR
-from ..settings import Settings, check_parties
+from ..settings import CallInfo, Settings, check_parties
 from .context import CallContext, build_call_context
 from .html import KIND_LANGUAGES, KINDS, STYLESHEET, HtmlDocument, environment, render_html
 from .i18n import catalog_files, load_translations
@@ -185,6 +187,10 @@ def job_input_hash(job: Job, call: CallContext) -> str:
         "programme": call.programme,
         "conditions": call.conditions,
         "issued": call.issued,
+        # callpack.toml [call] and what the preamble binds: printed in every pack and briefing
+        "info": call.info,
+        "rules": call.rules,
+        "restricted": call.restricted,
     }
     if job.direction_id is None:
         data: Any = dataclasses.asdict(call)
@@ -283,14 +289,24 @@ def warm_up() -> None:
 
 
 def _fit_briefing(job: Job, call: CallContext) -> tuple[HtmlDocument, Any]:
+    """The fullest briefing on 2 pages; else the full one on 3; indicators are never cut.
+
+    Detail 1 summarizes the research content (and says so), 2 sets smaller type, 3 also leaves
+    out the generic "what a partner would bring" list.
+    """
     from .pdf import layout_pdf
 
+    tried: list[tuple[HtmlDocument, Any]] = []
     for detail in range(BRIEFING_MAX_DETAIL + 1):
         document = render_html(job.kind, job.lang, call, job.direction_id, detail=detail)
         rendered = layout_pdf(document.html)
         if rendered.pages <= BRIEFING_MAX_PAGES:
             return document, rendered
-    return document, rendered
+        tried.append((document, rendered))
+    for document, rendered in tried:
+        if rendered.pages <= BRIEFING_MAX_PAGES + 1:
+            return document, rendered
+    return min(tried, key=lambda item: item[1].pages)
 
 
 def render_job(job: Job, call: CallContext, out: Path, input_hash: str) -> list[FileRecord]:
@@ -450,7 +466,7 @@ def index_bytes(out: Path, records: dict[str, FileRecord], call: CallContext) ->
     """output/index.html: every file, by direction and kind, with hashes on hover. Only paths
     confined to `out` are linked."""
     records = {path: record for path, record in records.items() if confined(out, path)}
-    titles = {d.id: d.title.zh for d in call.directions}
+    titles = {d.id: d.title for d in call.directions}
     whole_rows: dict[str, list[FileRecord]] = {}
     direction_rows: dict[str, dict[tuple[str, str], list[FileRecord]]] = {}
     columns: list[tuple[str, str]] = []
@@ -474,12 +490,13 @@ def index_bytes(out: Path, records: dict[str, FileRecord], call: CallContext) ->
         environment()
         .get_template("index.html.j2")
         .render(
-            title="callpack: " + call.title.zh,
-            stylesheet=(TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8"),
+            title="callpack: " + (call.title.en or call.title.zh),
+            title_zh=call.title.zh,
+            stylesheet=Markup((TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")),
             built=call.issued.isoformat(),
             whole=[{"lang": lang, "files": files} for lang, files in whole_rows.items()],
             directions=[
-                {"id": d, "title": titles.get(d, ""), "files": direction_rows[d]}
+                {"id": d, "title": titles.get(d), "files": direction_rows[d]}
                 for d in sorted(direction_rows, key=lambda d: known.index(d) if d in known else 10_000)
             ],
             columns=columns,
@@ -515,14 +532,18 @@ def build(
     on_start: Callable[[int], None] | None = None,
     call: CallContext | None = None,
     settings: Settings | None = None,
+    info: CallInfo | None = None,
 ) -> BuildReport:
     """Make the documents; returns what was built and what was up to date.
 
-    `settings` (callpack.toml) gives the agreements their parties and choices; its parties are
-    checked against the call's rules before anything is built (SettingsError).
+    `settings` (callpack.toml) gives the agreements their parties and choices and every pack and
+    briefing its call information (`[call]`, or `info` alone); its parties are checked against the
+    call's rules before anything is built (SettingsError).
     """
     kinds = list(kinds)
-    call = call or build_call_context(guide, issued=issued_date())
+    if info is None and settings is not None:
+        info = settings.call
+    call = call or build_call_context(guide, issued=issued_date(), info=info)
     if settings is not None:
         call = with_agreement_settings(call, settings, kinds)
     planned = plan_jobs(call, kinds, langs, formats, direction_ids)

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
 from ..segments import Provenance, Segment, Translation, segment_guide
-from ..settings import AgreementChoices, Party
+from ..settings import AgreementChoices, CallInfo, Party
 from .i18n import Pair, money_compact, money_full, number
+from .rules import Rule, binding_rules, restricted_note
+from .targets import row_targets
 
 if TYPE_CHECKING:
     from ..glossary.termbase import Termbase
@@ -42,6 +44,7 @@ class Part:
     text: str
     zh: str
     provenance: str
+    note: str | None = None  # the translator's note of a reviewed unit: where the English departs
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Para:
     def pair(self) -> Pair:
         return Pair(zh=self.zh, en=self.en)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(part.note for part in self.parts if part.note)
+
 
 def _join_english(pieces: Iterable[str]) -> str:
     return " ".join(piece.strip() for piece in pieces if piece.strip())
@@ -101,8 +108,9 @@ class IndicatorRow:
 
     label: str | None
     para: Para
-    values: tuple[str, ...]
-    values_from: str  # "en" or "zh"
+    values: tuple[str, ...]  # confirmed targets, e.g. "≥ 5000 GPU"; () when none are certain
+    certain: bool  # every target the Chinese states was confirmed by the English
+    has_numbers: bool
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,9 @@ class CallContext:
     issued: dt.date
     programme: Pair = field(default_factory=lambda: Pair(zh="", en=""))
     counts: Translated = field(default_factory=Translated)
+    info: CallInfo = field(default_factory=CallInfo)  # from callpack.toml [call]
+    rules: tuple[Rule, ...] = ()  # the binding rules of the preamble, one wording each
+    restricted: Rule | None = None  # the source's access restriction, unless cleared for release
     # From callpack.toml, for the agreement skeleton only ([[parties]] and [agreement]).
     parties: tuple[Party, ...] = ()
     agreement_choices: AgreementChoices = field(default_factory=AgreementChoices)
@@ -236,7 +247,8 @@ def _part(segment: Segment, translation: Translation | None) -> Part:
         kind = PartKind.DRAFT
     else:
         return Part(PartKind.UNTRANSLATED, segment.zh, segment.zh, provenance.value)
-    return Part(kind, translation.en.strip(), segment.zh, provenance.value)
+    note = (translation.note or "").strip() if provenance is Provenance.REVIEWED else ""
+    return Part(kind, translation.en.strip(), segment.zh, provenance.value, note or None)
 
 
 # Words that keep their capital at the start of a clause.
@@ -325,59 +337,22 @@ class _Index:
         return Translated(final, draft, untranslated)
 
 
-# --- numbers with units ----------------------------------------------------------------------
-
-_EN_COMPARATOR = (
-    r"(?:[≥≤><]=?|⩾|⩽|±|not (?:less|lower|more|higher) than|no (?:less|lower|more|higher|fewer) than|"
-    r"at least|at most|more than|less than|fewer than|greater than|higher than|lower than|over|under|"
-    r"up to|above|below|exceeding|over|approximately|about|within)"
-)
-_EN_UNIT = (
-    r"(?:%|‰|°C|℃|"
-    r"(?:ppm|ppb|sccm|rpm|dB|min|mol|(?:[kMGTmµμnpcd]?(?:Wh|Ah|W|V|A|Hz|Pa|J|N|g|m|s|h|t|L|K|Ω|F|bps|eV|b|B|lm|lx)))"
-    r"(?:[/·][A-Za-z0-9²³]+)*[²³]?(?![A-Za-z])"
-    r"|(?:hours?|days?|months?|years?|times|cycles|pieces|items|sets|papers|patents|standards|people|"
-    r"persons|units|sites|enterprises|tons|tonnes|kilometres|kilometers|meters|metres|"
-    r"square (?:meters|metres|centimetres|centimeters)|mu|hectares|yuan|cm²|mm|nm|km)\b)"
-)
-_EN_VALUE = re.compile(
-    rf"(?:{_EN_COMPARATOR}\s*)?[-−]?\d+(?:[.,]\d+)*(?:\s*(?:~|–|-|to)\s*\d+(?:\.\d+)?)?\s*{_EN_UNIT}",
-    re.IGNORECASE,
-)
-_ZH_COMPARATOR = (
-    r"(?:[≥≤><]=?|不低于|不少于|不小于|不超过|不高于|不大于|大于|小于|高于|低于|超过|达到|优于|接近|约)"
-)
-_ZH_UNIT = (
-    r"(?:%|‰|℃|°C|[A-Za-zµμΩ]+(?:[/·][A-Za-z0-9²³^]+)*[²³]?|小时|分钟|秒|天|个月|年|次|个|项|篇|件|人次|人|家|种|台|套|"
-    r"平方米|平方厘米|平方公里|公里|千米|米|厘米|毫米|纳米|微米|吨|千克|克|千瓦时|千瓦|兆瓦|瓦|伏|万元|亿元|元|亩|公顷|倍|条|份)"
-)
-_ZH_VALUE = re.compile(
-    rf"(?:{_ZH_COMPARATOR}\s*)?\d+(?:[.,]\d+)*(?:\s*[~～至-]\s*\d+(?:\.\d+)?)?\s*(?:万|亿)?\s*{_ZH_UNIT}"
-)
-
-
-def numbers_with_units(text: str, lang: str) -> tuple[str, ...]:
-    """The quantities a sentence states, each a number with its unit (and comparator)."""
-    pattern = _ZH_VALUE if lang == "zh" else _EN_VALUE
-    seen: list[str] = []
-    for match in pattern.finditer(text):
-        value = re.sub(r"\s+", " ", match.group(0).strip())
-        if value not in seen:
-            seen.append(value)
-    return tuple(seen)
+# --- target values ---------------------------------------------------------------------------
 
 
 def _indicator_rows(paras: tuple[Para, ...]) -> tuple[IndicatorRow, ...]:
     rows = []
     for para in paras:
-        english = para.en
-        if english is not None:
-            values, source = numbers_with_units(english, "en"), "en"
-            if not values:
-                values, source = numbers_with_units(para.zh, "zh"), "zh"
-        else:
-            values, source = numbers_with_units(para.zh, "zh"), "zh"
-        rows.append(IndicatorRow(label=para.label, para=para, values=values, values_from=source))
+        targets = row_targets(para.zh, para.en if not para.has_draft else None)
+        rows.append(
+            IndicatorRow(
+                label=para.label,
+                para=para,
+                values=targets.shown,
+                certain=targets.certain,
+                has_numbers=targets.has_numbers,
+            )
+        )
     return tuple(rows)
 
 
@@ -501,12 +476,13 @@ def build_call_context(
     translations: Mapping[str, Translation] | None = None,
     issued: dt.date | None = None,
     terms: Termbase | None = None,
+    info: CallInfo | None = None,
 ) -> CallContext:
-    """Everything the templates need, for the whole call.
-
-    `terms` gives the English of field labels such as 有关说明; without it the bundled termbase is read
-    when a direction has such fields.
+    """Everything the templates need, for the whole call. `info` is the `[call]` table of callpack.toml;
+    `terms` gives the English of field labels such as 有关说明 (without it the bundled termbase is read
+    when a direction has such fields).
     """
+    info = info or CallInfo()
     if terms is None and any(d.extra_fields for d in guide.directions):
         from ..glossary.termbase import load_termbase
 
@@ -551,6 +527,9 @@ def build_call_context(
         source_sha256=guide.source_sha256,
         issued=issued or dt.date.today(),
         counts=index.counts(),
+        info=info,
+        rules=binding_rules(guide),
+        restricted=None if info.cleared_for_release else restricted_note(guide),
     )
 
 

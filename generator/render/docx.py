@@ -250,6 +250,11 @@ def _core_properties(document: Document, meta: DocxMeta) -> None:
 # --- HTML walking ------------------------------------------------------------------------------
 
 
+def _bookmark_name(anchor: str) -> str:
+    """Word bookmark names: a letter first, then letters, digits and _, at most 40 characters."""
+    return ("_" + re.sub(r"[^A-Za-z0-9_]", "_", anchor))[:40] if anchor else "_top"
+
+
 def _classes(element: HtmlElement) -> set[str]:
     return set((element.get("class") or "").split())
 
@@ -262,6 +267,7 @@ class _Writer:
     def __init__(self, document: Document, lang: str) -> None:
         self.document = document
         self.lang = lang
+        self.bookmarks = 0
 
     # Inline content -----------------------------------------------------------------------
     def inline(self, paragraph: Paragraph, element: HtmlElement, style: RunStyle, first: bool = True) -> None:
@@ -300,6 +306,8 @@ class _Writer:
             underline = True
         if classes & {"flag", "badge"}:
             size = 7.5
+        if "tnote" in classes:
+            italic, color, size = True, MUTED, 8
         if classes & {"item-label", "direction-id", "clause-no"}:
             color = ACCENT
         return RunStyle(bold, italic, color, highlight, underline, size)
@@ -346,6 +354,9 @@ class _Writer:
             level = int(tag[1])
             heading = container.add_heading(level=level)
             self.inline(heading, element, RunStyle())
+            parent = element.getparent()
+            if parent is not None and parent.get("id") and parent.find(tag) is element:
+                self.bookmark(heading, parent.get("id") or "")
             if ("area" in _classes(element.getparent()) and tag == "h1") or (
                 _classes(element.getparent()) & {"annex", "signatures"}
             ):
@@ -446,16 +457,38 @@ class _Writer:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def toc(self, element: HtmlElement) -> None:
+        """A written contents list: one linked line per entry (no field for Word to update)."""
         title = element.find(".//h1")
         heading = self.document.add_paragraph(style=self.document.styles["Subtitle"])
         heading.add_run(_text(title) if title is not None else "Contents")
-        paragraph = self.document.add_paragraph()
-        _field(
-            paragraph,
-            'TOC \\o "1-2" \\h \\z \\u',
-            "Right-click and choose Update Field to build the table of contents.",
-        )
+        for item in element.iter("li"):
+            link = item.find(".//a")
+            if link is None:
+                continue
+            paragraph = self.document.add_paragraph(style=self.document.styles["Table Text"])
+            classes = _classes(item)
+            if "toc-direction" in classes:
+                paragraph.paragraph_format.left_indent = Mm(8)
+            anchor = _bookmark_name((link.get("href") or "").lstrip("#"))
+            hyperlink = OxmlElement("w:hyperlink")
+            hyperlink.set(qn("w:anchor"), anchor)
+            paragraph._p.append(hyperlink)
+            start = len(paragraph.runs)
+            self.inline(paragraph, link, RunStyle(bold="toc-direction" not in classes))
+            # Move the runs just written into the hyperlink element.
+            for run in list(paragraph.runs)[start:]:
+                hyperlink.append(run._r)
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def bookmark(self, paragraph: Paragraph, name: str) -> None:
+        self.bookmarks += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self.bookmarks))
+        start.set(qn("w:name"), _bookmark_name(name))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self.bookmarks))
+        paragraph._p.insert(0, start)
+        paragraph._p.append(end)
 
     def table(self, element: HtmlElement, container: Document | _Cell) -> None:
         head_rows = element.findall("./thead/tr")

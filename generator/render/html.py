@@ -31,6 +31,7 @@ from .context import (
     direction_paras,
 )
 from .i18n import Pair, gettext_pair, load_translations, long_date, money_compact, money_full, number
+from .rules import FOREIGN
 
 KINDS = ("call", "briefing", "agreement", "whole")
 # Which languages each kind is made in.
@@ -89,9 +90,13 @@ def environment() -> Environment:
         N_=N_,
         direction_counts=lambda d: counts_of(direction_paras(d)),
         Pair=Pair,
+        FOREIGN=FOREIGN,
+        FOREIGN_PAIR=Pair(zh="国（境）外", en=FOREIGN),
     )
     env.filters["blanks"] = blanks
     env.filters["lang_of"] = _lang_text
+    env.filters["nobreak"] = nobreak
+    env.filters["zh_tag"] = zh_tag
     return env
 
 
@@ -99,6 +104,25 @@ def blanks(text: str | None) -> Markup:
     """Escape text, then mark `[[...]]` as a fill-in blank (brackets kept, so it survives copy and paste)."""
     escaped = str(escape(text or ""))
     return Markup(_BLANK.sub(lambda m: f'<span class="blank">[{m.group(1)}]</span>', escaped))
+
+
+NBSP = "\u00a0"
+# A number and its unit, a comparator and its number: one line each (thin no-break space kept).
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:%|‰|°|℃|[A-Za-zµμΩ][A-Za-z0-9µμΩ²³⁻¹/·()]*\b))")
+_COMPARATOR_NUMBER = re.compile(r"([≥≤<>±~⩾⩽×]|\b(?:least|most|than|exceed|exceeding|reach|reaching)) (?=[-−]?\d)")
+_CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def nobreak(text: str | None) -> str:
+    """English with no line break between a number and its unit or a comparator and its number."""
+    text = _NUMBER_UNIT.sub(NBSP, text or "")
+    return _COMPARATOR_NUMBER.sub(lambda m: m.group(1) + NBSP, text)
+
+
+def zh_tag(text: str | None) -> Markup:
+    """Escape text and tag its Chinese runs lang="zh-CN" (notes that quote the source)."""
+    escaped = str(escape(text or ""))
+    return Markup(_CJK_RUN.sub(lambda m: f'<span lang="zh-CN">{m.group(0)}</span>', escaped))
 
 
 def _lang_text(pair: Pair, lang: str) -> str:

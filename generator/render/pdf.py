@@ -33,6 +33,43 @@ PDF_OPTIONS: dict[str, object] = {
 }
 
 
+def _tag_languages_and_scopes() -> None:
+    """Carry lang="zh-CN" and <th scope> into the PDF structure tree (/Lang, /Scope).
+
+    WeasyPrint 70 tags elements but sets /Lang only on the catalog and no /Scope on header cells.
+    We wrap its per-box tree builder once: each structure element made for an element with a
+    lang attribute gets /Lang, each TH with a scope gets /Scope. If WeasyPrint's internals move,
+    the wrapper is skipped and the PDF stays tagged as before.
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None or getattr(original, "_callpack", False):
+        return
+
+    def build_box_tree(box, parent, *args, **kwargs):
+        element = getattr(box, "element", None)
+        element_tag = getattr(box, "element_tag", None)
+        for struct in original(box, parent, *args, **kwargs):
+            if element is not None and element_tag not in ("html", "body") and struct.get("P") == parent.reference:
+                lang = element.get("lang")
+                if lang and "Lang" not in struct:
+                    struct["Lang"] = pydyf.String(lang)
+                scope = element.get("scope")
+                if element_tag == "th" and scope in ("col", "row") and struct.get("S") == "/TH":
+                    attributes = struct.get("A") or pydyf.Dictionary({"O": "/Table"})
+                    attributes["Scope"] = "/Column" if scope == "col" else "/Row"
+                    struct["A"] = attributes
+            yield struct
+
+    setattr(build_box_tree, "_callpack", True)  # noqa: B010 - a marker against wrapping twice
+    tags._build_box_tree = build_box_tree
+
+
+_tag_languages_and_scopes()
+
+
 class RefusedFetch(Exception):
     """A resource outside the project's own assets was requested."""
 

@@ -139,13 +139,17 @@ ENGLISH = {
 }
 
 
+# Translator's notes on reviewed units (printed as footnotes).
+NOTES = {"1.1:indicators:0": "光电转换效率 is rendered photoelectric conversion efficiency."}
+
+
 def make_translations(guide: Guide) -> dict[str, Translation]:
     result = {}
     for segment in segment_guide(guide):
         if segment.id in ENGLISH:
             en, provenance = ENGLISH[segment.id]
             state = State.REVIEWED if provenance is Provenance.REVIEWED else State.TRANSLATED
-            result[segment.id] = Translation(segment.id, en, provenance, state)
+            result[segment.id] = Translation(segment.id, en, provenance, state, NOTES.get(segment.id))
         else:
             result[segment.id] = Translation(segment.id, None, Provenance.UNTRANSLATED, State.INITIAL)
     return result

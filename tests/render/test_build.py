@@ -84,6 +84,28 @@ def test_cli_reports_a_bad_direction_in_one_line():
     assert "Traceback" not in result.output
 
 
+def test_index_lists_english_and_chinese_titles_and_keeps_its_stylesheet(guide, call, tmp_path):
+    _build(guide, call, tmp_path, kinds=["call"], langs=["en"], formats=["html"])
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "Joint R&amp;D of flexible perovskite solar cells" in index
+    assert '<span lang="zh-CN">柔性钙钛矿太阳能电池合作研发</span>' in index
+    assert "&#34;" not in index and "&quot;" not in index.split("</style>")[0]  # quotes kept in CSS
+    assert '"Callpack Noto Sans SC"' in index
+
+
+def test_settings_that_reach_a_document_change_its_hash(guide, call):
+    import dataclasses
+
+    from generator.render.build import Job, job_input_hash
+    from generator.settings import CallInfo
+
+    job = Job("call", "en", "1.1", ("html",))
+    other = dataclasses.replace(call, info=CallInfo(id="STIC-2027"))
+    cleared = dataclasses.replace(call, info=CallInfo(cleared_for_release=True), restricted=None)
+    hashes = {job_input_hash(job, c) for c in (call, other, cleared)}
+    assert len(hashes) == 3
+
+
 # --- concurrency, killed builds, forged manifests, write failures ------------------------------------
 
 HTML = {"kinds": ["call"], "langs": ["en"], "formats": ["html"]}

@@ -124,6 +124,20 @@ def test_long_properties_are_shortened_not_fatal(call):
     assert document.core_properties.keywords.endswith("…")
 
 
+def test_whole_call_has_a_written_contents_list(call):
+    document = _docx(call, "whole", "en", None)
+    body = document.element.body
+    instructions = " ".join(node.text or "" for node in body.iter(qn("w:instrText")))
+    assert "TOC" not in instructions  # no field for Word to update
+    texts = [p.text for p in document.paragraphs]
+    assert not any("Update Field" in t for t in texts)
+    anchors = [h.get(qn("w:anchor")) for h in body.iter(qn("w:hyperlink"))]
+    bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
+    assert "_d_1_1" in anchors and "_d_1_2" in anchors and "_area_1" in anchors
+    assert {"_d_1_1", "_d_1_2", "_area_1"} <= bookmarks  # every entry leads to its heading
+    assert any(t.startswith("1.1 ") and "perovskite" in t for t in texts)
+
+
 def test_identical_inputs_give_identical_docx_bytes(call, monkeypatch: pytest.MonkeyPatch):
     """python-docx dates zip entries with the clock; two builds seconds apart must still match."""
     import time

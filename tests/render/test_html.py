@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import lxml.html
 import pytest
 
 from generator.errors import RenderError
+from generator.render.context import build_call_context
 from generator.render.html import KIND_LANGUAGES, render_html
 
 from .conftest import HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_TEMPLATE
@@ -133,13 +135,74 @@ def test_agreement_has_every_clause_and_marked_blanks(call):
     assert "“Strategic Science and Technology Innovation Cooperation”" in text
 
 
-def test_briefing_lists_values_with_units(call):
-    root = lxml.html.document_fromstring(render_html("briefing", "en", call, "1.1").html)
+def test_briefing_shows_every_indicator_in_full_and_no_unconfirmed_values(call):
+    root = lxml.html.document_fromstring(render_html("briefing", "en", call, "1.1", detail=3).html)
     values = [
         v.text_content() for v in root.xpath("//table[contains(@class,'indicators')]//span[@class='value']")
     ]
-    assert "≥ 20%" in values and "1000 hours" in values
-    assert "What a foreign partner would bring" in root.text_content()
+    # Indicator 1 is partly a machine draft: its targets are not certain, so none are shown.
+    assert values == []
+    cells = root.xpath("//table[contains(@class,'indicators')]//td[contains(@class,'values')]")
+    assert "see the indicator text" in cells[0].text_content()
+    text = " ".join(root.text_content().replace("\u00a0", " ").split())
+    # Full text even at the most compact detail level: nothing after the first clause is cut.
+    assert "After 1000 hours of continuous illumination, efficiency decay < 10%." in text
+    assert [th.get("scope") for th in root.xpath("//table[contains(@class,'indicators')]//thead//th")] == [
+        "col",
+        "col",
+        "col",
+    ]
+
+
+def test_briefing_summary_says_so(call):
+    html = render_html("briefing", "en", call, "1.1", detail=1).html
+    root = lxml.html.document_fromstring(html)
+    assert root.find_class("summarized"), "a shortened research content must say so"
+    assert "full research content is in the call pack" in root.text_content()
+
+
+def test_translator_notes_are_printed(call):
+    for kind, lang in (("call", "en"), ("call", "bilingual"), ("briefing", "en")):
+        root = lxml.html.document_fromstring(render_html(kind, lang, call, "1.1").html)
+        notes = [n.text_content() for n in root.find_class("tnote")]
+        assert any("photoelectric conversion efficiency" in n for n in notes), (kind, lang)
+        # The Chinese quoted in a note is tagged.
+        assert root.xpath("//*[contains(@class,'tnote')]//span[@lang='zh-CN' and text()='光电转换效率']")
+
+
+def test_call_information_absent_is_marked_never_invented(call):
+    root = lxml.html.document_fromstring(render_html("call", "en", call, "1.1").html)
+    info = root.find_class("call-info")[0].text_content()
+    assert info.count("To be completed by the issuing office") == 1  # one marked line lists them all
+    for name in ("Call identifier", "Deadline", "How to apply", "Where to apply", "Contact", "Funding of the foreign partners"):
+        assert name in root.find_class("tbc-fields")[0].text_content()
+    assert call.title.zh in info  # the English pack shows the Chinese title
+
+
+def test_chinese_pack_labels_call_information_in_chinese(call):
+    root = lxml.html.document_fromstring(render_html("call", "zh", call, "1.1").html)
+    info = root.find_class("call-info")[0].text_content()
+    assert "申报信息" in info and "待主管部门补充" in info and "申报截止日期" in info
+    assert "Deadline" not in info
+
+
+def test_call_information_from_settings(guide):
+    from generator.settings import CallInfo
+
+    from .conftest import ISSUED, make_translations
+
+    info = CallInfo(id="STIC-2027-01", deadline=dt.date(2027, 3, 31), portal="https://service.most.gov.cn/")
+    call = build_call_context(guide, make_translations(guide), issued=ISSUED, info=info)
+    for kind in ("call", "briefing"):
+        text = lxml.html.document_fromstring(render_html(kind, "en", call, "1.1").html).text_content()
+        assert "STIC-2027-01" in text and "March 31, 2027" in text and "https://service.most.gov.cn/" in text
+        missing = lxml.html.document_fromstring(render_html(kind, "en", call, "1.1").html).find_class("tbc-fields")
+        assert "Call identifier" not in missing[0].text_content() and "Contact" in missing[0].text_content()
+
+
+def test_numbers_keep_their_units_on_one_line(call):
+    html = render_html("call", "en", call, "1.1").html
+    assert "≥\u00a020%" in html and "1000\u00a0hours" in html and "< 10%" not in html
 
 
 def test_whole_call_has_contents_and_every_direction(call):
@@ -168,6 +231,10 @@ def test_unknown_kind_or_language_is_a_render_error(call):
 def test_bilingual_english_column_flags_without_repeating_the_chinese(call):
     root = lxml.html.document_fromstring(render_html("call", "bilingual", call, "1.1").html)
     cells = [td.text_content() for td in root.xpath("//table[contains(@class,'parallel')]//td[@class='en']")]
-    item = next(cell for cell in cells if "Study of electrode structures" in cell)
-    assert "[untranslated]" in item
-    assert "印刷制备" not in item
+    index = next(i for i, cell in enumerate(cells) if "Study of electrode structures" in cell)
+    # Segment by segment: the untranslated next segment has its own row, flagged, beside its Chinese.
+    assert "Untranslated" in cells[index + 1]
+    assert "印刷制备" not in cells[index] + cells[index + 1]
+    rows = root.xpath("//table[contains(@class,'parallel')]//tr[contains(@class,'seg')]")
+    zh_cells = [row.xpath("td[@class='zh']")[0].text_content() for row in rows]
+    assert any(cell.endswith("印刷制备大面积钙钛矿薄膜。") and "电极结构" not in cell for cell in zh_cells)

@@ -3,6 +3,7 @@ bookmarks, A4, page numbers, and a url_fetcher that fetches nothing but our own 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import subprocess
@@ -179,3 +180,23 @@ def test_markup_that_asks_for_files_is_refused():
     assert "file:///etc/passwd" in rendered.fetcher.refused
     assert any(url.startswith("https://example.com") for url in rendered.fetcher.refused)
     assert not rendered.fetcher.served or all(Path(u[7:]).suffix == ".ttf" for u in rendered.fetcher.served)
+
+
+def test_chinese_passages_and_header_scopes_reach_the_pdf_structure():
+    import re
+    import zlib
+
+    from generator.render.pdf import html_to_pdf
+
+    html = (
+        '<html lang="en"><body><p>English <span lang="zh-CN">中文</span></p><table><thead><tr>'
+        '<th scope="col">A</th></tr></thead><tbody><tr><th scope="row">k</th><td>v</td></tr></tbody>'
+        "</table></body></html>"
+    )
+    data = html_to_pdf(html)
+    text = data
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            text += zlib.decompress(match.group(1))
+    assert b"zh-CN" in set(re.findall(rb"/Lang\s*\(([^)]*)\)", text))
+    assert set(re.findall(rb"/Scope\s*/(\w+)", text)) == {b"Column", b"Row"}
