@@ -78,6 +78,9 @@ class CallInfo:
     portal: str = ""
     contact: str = ""
     foreign_funding: str = ""
+    # The date printed on the documents as the English edition's; absent: no date is printed, so
+    # the same inputs give the same documents on any day.
+    edition_date: dt.date | None = None
     # The source guide is visible only to registered users of the national S&T management
     # information system; only the issuing office can clear a translation of it for release.
     cleared_for_release: bool = False
@@ -294,6 +297,7 @@ def _expected_types(cls: type[Any], key: str) -> tuple[type, ...]:
     specials: dict[str, tuple[type, ...]] = {
         "opening": (dt.date, dt.datetime),
         "deadline": (dt.date, dt.datetime),
+        "edition_date": (dt.date,),
     }
     if key in specials:
         return specials[key]

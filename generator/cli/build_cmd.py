@@ -140,7 +140,7 @@ def workspace_call_context(guide: Guide) -> CallContext:
     return build_call_context(
         guide,
         translations=workspace_translations(guide),
-        issued=issued_date(),
+        issued=issued_date(current_workspace().settings.call),
         terms=workspace_termbase(),
         info=current_workspace().settings.call,
     )

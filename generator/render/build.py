@@ -356,7 +356,7 @@ def _render_job(job: Job, call: CallContext, out: Path, input_hash: str) -> list
             raise RenderError(f"{job.path('pdf')}: the document asked for {rendered.fetcher.refused[0]}")
         record("pdf", rendered.write(), rendered.pages)
     if "docx" in job.formats:
-        created = dt.datetime.combine(call.issued, dt.time(0, 0))
+        created = dt.datetime.combine(call.issued, dt.time(0, 0)) if call.issued else None
         record("docx", html_to_docx(document.html, meta_from_html(document.html, job.lang, created)))
     return records
 
@@ -448,7 +448,7 @@ def manifest_bytes(records: dict[str, FileRecord], call: CallContext) -> bytes:
         "manifest_version": MANIFEST_VERSION,
         "generator": "callpack",
         "source_sha256": call.source_sha256,
-        "issued": call.issued.isoformat(),
+        "issued": call.issued.isoformat() if call.issued else None,
         "files": files,
     }
     return json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
@@ -493,7 +493,7 @@ def index_bytes(out: Path, records: dict[str, FileRecord], call: CallContext) ->
             title="callpack: " + (call.title.en or call.title.zh),
             title_zh=call.title.zh,
             stylesheet=Markup((TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")),
-            built=call.issued.isoformat(),
+            built=call.issued.isoformat() if call.issued else "",
             whole=[{"lang": lang, "files": files} for lang, files in whole_rows.items()],
             directions=[
                 {"id": d, "title": titles.get(d), "files": direction_rows[d]}
@@ -511,12 +511,15 @@ def index_bytes(out: Path, records: dict[str, FileRecord], call: CallContext) ->
 # --- the build -----------------------------------------------------------------------------------
 
 
-def issued_date() -> dt.date:
-    """The date printed on documents: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+def issued_date(info: CallInfo | None = None) -> dt.date | None:
+    """The edition date printed on documents: `[call] edition_date`, else SOURCE_DATE_EPOCH, else
+    none. Never the clock: the same inputs must give the same documents on any day."""
+    if info is not None and info.edition_date is not None:
+        return info.edition_date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    return None
 
 
 def build(
@@ -543,7 +546,7 @@ def build(
     kinds = list(kinds)
     if info is None and settings is not None:
         info = settings.call
-    call = call or build_call_context(guide, issued=issued_date(), info=info)
+    call = call or build_call_context(guide, issued=issued_date(info), info=info)
     if settings is not None:
         call = with_agreement_settings(call, settings, kinds)
     planned = plan_jobs(call, kinds, langs, formats, direction_ids)

@@ -204,7 +204,7 @@ class CallContext:
     areas: tuple[AreaContext, ...]
     directions: tuple[DirectionContext, ...]
     source_sha256: str
-    issued: dt.date
+    issued: dt.date | None  # the edition date, when the settings give one
     programme: Pair = field(default_factory=lambda: Pair(zh="", en=""))
     counts: Translated = field(default_factory=Translated)
     info: CallInfo = field(default_factory=CallInfo)  # from callpack.toml [call]
@@ -525,7 +525,7 @@ def build_call_context(
         areas=areas,
         directions=directions,
         source_sha256=guide.source_sha256,
-        issued=issued or dt.date.today(),
+        issued=issued,
         counts=index.counts(),
         info=info,
         rules=binding_rules(guide),

@@ -56,7 +56,7 @@ class DocxMeta:
     page_before: str
     page_middle: str
     page_after: str
-    created: dt.datetime
+    created: dt.datetime | None
     # The document's own statement of what it is (the PDF footer note): agreements are not translations.
     note: str = "Unofficial translation. The Chinese text prevails."
     category: str = "Call for proposals"
@@ -242,8 +242,9 @@ def _core_properties(document: Document, meta: DocxMeta) -> None:
     core.language = "zh-CN" if meta.lang == "zh" else "en-GB"
     core.comments = _property(meta.note)
     core.category = meta.category
-    core.created = meta.created
-    core.modified = meta.created
+    if meta.created is not None:
+        core.created = meta.created
+        core.modified = meta.created
     core.revision = 1
 
 
@@ -641,10 +642,11 @@ def html_to_docx(html: str, meta: DocxMeta) -> bytes:
     return reproducible_zip(buffer.getvalue(), meta.created)
 
 
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+def reproducible_zip(data: bytes, when: dt.datetime | None) -> bytes:
     """The same archive with every entry dated `when` (python-docx stamps the time of saving), in the
     same order, with fixed attributes: identical inputs give identical bytes."""
-    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # the earliest date a zip can hold
+    earliest = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold
+    stamp = max(when.timetuple()[:6], earliest) if when is not None else earliest
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for member in source.infolist():
@@ -663,7 +665,7 @@ def _drop_leading_empty(paragraphs: Iterable[Paragraph]) -> None:
         paragraph._p.getparent().remove(paragraph._p)
 
 
-def meta_from_html(html: str, lang: str, created: dt.datetime) -> DocxMeta:
+def meta_from_html(html: str, lang: str, created: dt.datetime | None) -> DocxMeta:
     """Title, subject, keywords and running strings, read back from the HTML head and body."""
     root = lxml.html.document_fromstring(html)
 
