@@ -622,6 +622,8 @@ def direction_paras(direction: DirectionContext) -> list[Para]:
     if direction.projects_note:
         paras.append(direction.projects_note)
     paras.extend(direction.other_requirements)
+    for item in direction.extra_fields:  # 合作协议, 有关说明…: their labels come from the termbase or are paragraphs
+        paras.extend(item.paras)
     return paras
 
 
