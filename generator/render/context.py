@@ -424,6 +424,8 @@ def _extra_fields(direction: Direction, index: _Index, terms: Termbase | None) -
 
 def _field_order(direction: Direction) -> tuple[str, ...]:
     """The direction's fields in the guide's order: typed keys once each, untyped ones as "extra:N"."""
+    if not direction.fields:  # a model without `fields` (schema 1): the typed fields, in the bundled order
+        return ("keywords", "content", "indicators", "projects", "other")
     order: list[str] = []
     extra = 0
     for item in direction.fields:

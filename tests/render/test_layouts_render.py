@@ -206,3 +206,14 @@ def test_one_intergovernmental_pdf(calls) -> None:
     )
     assert "Priority fields" in text and "CNY 10 million." in text
     assert "general rule" not in text and "Keywords" not in text
+
+
+def test_field_order_follows_the_guide(calls) -> None:
+    assert calls["intergovernmental-numbered.txt"].directions[0].field_order == (
+        "extra:0",
+        "extra:1",
+        "projects",
+        "extra:2",
+        "other",
+    )
+    assert calls["key-special-three-level.txt"].direction("1.1.2").field_order == ("content", "indicators", "extra:0")
