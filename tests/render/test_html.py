@@ -238,3 +238,10 @@ def test_bilingual_english_column_flags_without_repeating_the_chinese(call):
     rows = root.xpath("//table[contains(@class,'parallel')]//tr[contains(@class,'seg')]")
     zh_cells = [row.xpath("td[@class='zh']")[0].text_content() for row in rows]
     assert any(cell.endswith("印刷制备大面积钙钛矿薄膜。") and "电极结构" not in cell for cell in zh_cells)
+
+
+def test_every_table_header_cell_has_a_scope(call):
+    for document in _all_documents(call):
+        root = lxml.html.document_fromstring(document.html)
+        unscoped = [th.text_content()[:40] for th in root.xpath("//th[not(@scope)]")]
+        assert not unscoped, (document.kind, document.lang, unscoped)
