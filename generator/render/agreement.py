@@ -1309,15 +1309,19 @@ def build_agreement_context(
     clauses, references = _clause_set(call, direction, agreement_parties, blank, choices).finish()
     numbers = {clause.key: clause.number for clause in clauses}
     title_pair = direction.title.pair
+    # The requirement is the guide's own rule (rules.py): a guide that does not state it is not said to.
+    recital_a = (
+        N_(
+            "A. MOST has published the guide for the key special project “%(call)s”, which requires every "
+            "project to be applied for jointly with at least one foreign partner institution and the "
+            "partners to sign a cooperation agreement."
+        )
+        if {"partner", "agreement"} <= call.rule_ids
+        else N_("A. MOST has published the guide for the key special project “%(call)s”.")
+    )
+    programme = call.programme if call.programme.zh else Pair(zh="[[指南名称]]", en="[[name of the guide]]")
     recitals = (
-        gettext_pair(
-            N_(
-                "A. MOST has published the guide for the key special project “%(call)s”, which requires every "
-                "project to be applied for jointly with at least one foreign partner institution and the "
-                "partners to sign a cooperation agreement."
-            ),
-            call=call.programme,
-        ),
+        gettext_pair(recital_a, call=programme),
         gettext_pair(
             N_("B. The Parties intend to apply jointly under direction %(id)s, “%(title)s”."),
             id=direction.id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ..model import Direction, DirectionType, Guide, GuideFacts, Paragraph
+from ..model import TYPED_FIELD_KEYS, Direction, DirectionType, Guide, GuideFacts, Layout, Paragraph
 from ..segments import Provenance, Segment, Translation, segment_guide
 from ..settings import AgreementChoices, CallInfo, Party
 from .i18n import Pair, money_compact, money_full, number
@@ -153,10 +153,23 @@ class DirectionContext:
     source_lines: tuple[int, int]
     indicator_rows: tuple[IndicatorRow, ...]
     extra_fields: tuple[ExtraField, ...] = ()
+    # The guide's layout: the bundled `typed-directions` layout renders its fixed set of fields; the
+    # others render only the fields the direction has, in the guide's order (`field_order`).
+    layout: str = Layout.TYPED_DIRECTIONS.value
+    # Keys of the typed fields ("content", "indicators", "keywords", "projects", "other") and
+    # "extra:N" (N into `extra_fields`), in the order of the guide.
+    field_order: tuple[str, ...] = ()
+    # The preamble states the call's general rule on the number of projects per direction (1~2),
+    # so a direction that states no number falls under it. Never assumed: False unless the guide says so.
+    projects_rule: bool = False
 
     @property
     def alternatives(self) -> bool:
         return len(self.indicator_groups) > 1
+
+    @property
+    def typed_layout(self) -> bool:
+        return self.layout == Layout.TYPED_DIRECTIONS.value
 
 
 @dataclass(frozen=True)
@@ -225,6 +238,25 @@ class CallContext:
             if area.id == area_id:
                 return area
         raise KeyError(area_id)
+
+    @property
+    def rule_ids(self) -> frozenset[str]:
+        """The ids of the binding rules this guide states (see rules.py)."""
+        return frozenset(rule.id for rule in self.rules)
+
+    @property
+    def has_conditions(self) -> bool:
+        """The preamble states at least one general condition or binding rule."""
+        c = self.conditions
+        stated = (c.funding_compact, c.max_chinese_units, c.max_years, c.min_foreign_partners, c.projects,
+                  c.directions, c.projects_per_direction)
+        return any(value is not None for value in stated) or bool(self.rules)
+
+    @property
+    def loose_directions(self) -> tuple[DirectionContext, ...]:
+        """Directions outside every area (intergovernmental items, partial guides), in guide order."""
+        in_areas = {direction_id for area in self.areas for direction_id in area.direction_ids}
+        return tuple(d for d in self.directions if d.id not in in_areas)
 
 
 # --- translations --------------------------------------------------------------------------------
@@ -390,8 +422,29 @@ def _extra_fields(direction: Direction, index: _Index, terms: Termbase | None) -
     return tuple(result)
 
 
+def _field_order(direction: Direction) -> tuple[str, ...]:
+    """The direction's fields in the guide's order: typed keys once each, untyped ones as "extra:N"."""
+    if not direction.fields:  # a model without `fields` (schema 1): the typed fields, in the bundled order
+        return ("keywords", "content", "indicators", "projects", "other")
+    order: list[str] = []
+    extra = 0
+    for item in direction.fields:
+        if item.key in TYPED_FIELD_KEYS:
+            if item.key not in order:
+                order.append(item.key)
+        else:
+            order.append(f"extra:{extra}")
+            extra += 1
+    return tuple(order)
+
+
 def _direction_context(
-    direction: Direction, index: _Index, area_title: Para, terms: Termbase | None = None
+    direction: Direction,
+    index: _Index,
+    area_title: Para,
+    terms: Termbase | None = None,
+    layout: Layout = Layout.TYPED_DIRECTIONS,
+    projects_rule: bool = False,
 ) -> DirectionContext:
     scope = direction.id
     indicators = index.paragraphs(scope, "indicators", direction.indicators_zh)
@@ -439,6 +492,9 @@ def _direction_context(
         source_lines=direction.source_lines,
         indicator_rows=_indicator_rows(indicators),
         extra_fields=_extra_fields(direction, index, terms),
+        layout=layout.value,
+        field_order=_field_order(direction),
+        projects_rule=projects_rule,
     )
 
 
@@ -512,8 +568,18 @@ def build_call_context(
         for area in guide.areas
     )
     area_titles = {area.id: area.title for area in areas}
+    rules = binding_rules(guide)
+    # The general rule "1~2 projects per direction" is the preamble's, when it states it.
+    projects_rule = guide.facts.projects_per_direction == "1~2" and any(rule.id == "projects" for rule in rules)
     directions = tuple(
-        _direction_context(direction, index, area_titles.get(direction.area_id or "", Para(zh="", parts=())), terms)
+        _direction_context(
+            direction,
+            index,
+            area_titles.get(direction.area_id or "", Para(zh="", parts=())),
+            terms,
+            guide.layout,
+            projects_rule,
+        )
         for direction in guide.directions
     )
     title = index.single("guide", "guide_title", guide.title_zh)
@@ -528,7 +594,7 @@ def build_call_context(
         issued=issued,
         counts=index.counts(),
         info=info,
-        rules=binding_rules(guide),
+        rules=rules,
         restricted=None if info.cleared_for_release else restricted_note(guide),
     )
 
@@ -558,6 +624,8 @@ def direction_paras(direction: DirectionContext) -> list[Para]:
     if direction.projects_note:
         paras.append(direction.projects_note)
     paras.extend(direction.other_requirements)
+    for item in direction.extra_fields:  # 合作协议, 有关说明…: their labels come from the termbase or are paragraphs
+        paras.extend(item.paras)
     return paras
 
 

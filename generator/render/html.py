@@ -101,9 +101,16 @@ def environment() -> Environment:
 
 
 def blanks(text: str | None) -> Markup:
-    """Escape text, then mark `[[...]]` as a fill-in blank (brackets kept, so it survives copy and paste)."""
+    """Escape text, then mark `[[...]]` as a fill-in blank (brackets kept, so it survives copy and paste),
+    and a `[Untranslated: …]` value (i18n._fill) as flagged Chinese."""
     escaped = str(escape(text or ""))
+    escaped = _UNTRANSLATED.sub(
+        lambda m: f'<span class="untranslated">[Untranslated: <span lang="zh-CN">{m.group(1)}</span>]</span>', escaped
+    )
     return Markup(_BLANK.sub(lambda m: f'<span class="blank">[{m.group(1)}]</span>', escaped))
+
+
+_UNTRANSLATED = re.compile(r"\[Untranslated: ([^\]]*)\]")
 
 
 NBSP = "\u00a0"
