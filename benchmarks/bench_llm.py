@@ -17,32 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def mt_texts(count: int) -> list[str]:
-    """`count` distinct segments of the bundled guide that no memory or rule translates."""
-    from generator.translate.pipeline import translate_guide
-    from generator.translate.termbase import load_term_index
-
-    with tempfile.TemporaryDirectory() as empty:
-        result = translate_guide(
-            engine=None,
-            record=False,
-            memory_path=Path(empty) / "m.sqlite",
-            memory_dir=Path(empty),
-            terms=load_term_index(),
-        )
-    texts = list(
-        dict.fromkeys(s.zh for s, t in zip(result.segments, result.translations, strict=True) if t.en is None)
-    )
-    step = max(1, len(texts) // count)
-    return texts[::step][:count]
+from bench_translate import mt_segment_texts  # noqa: E402  (the same segments as the MT benchmark)
 
 
 def timed(texts: list[str], latency: float, concurrency: int, batch_size: int) -> tuple[float, int, int]:
@@ -74,7 +56,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    texts = mt_texts(args.segments)
+    texts = mt_segment_texts(args.segments)
     best: dict[str, tuple[float, int, int]] = {}
     runs = [("no latency, concurrency 1", 0.0, 1)] + [
         (f"concurrency {c}", args.latency, c) for c in args.concurrency
