@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 PROVENANCES = ("reviewed", "keyword", "rule", "mt", "fuzzy", "untranslated")
 
 
-def kind(translation) -> str:  # type: ignore[no-untyped-def]
+def kind(translation) -> str:
     value = translation.provenance.value
     if value == "pattern":
         return "keyword" if translation.note == "rule: keyword" else "rule"
@@ -48,7 +48,7 @@ def area_of(scope: str) -> str:
     return scope.removeprefix("area-").split(".")[0]
 
 
-def fixture_engine(workdir: Path):  # type: ignore[no-untyped-def]
+def fixture_engine(workdir: Path):
     """The tests' tiny random-weight zh→en model (2+2 layers, d_model 16)."""
     from generator.translate.engine import CTranslate2Engine
     from generator.translate.models import install_package

@@ -20,17 +20,19 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_llm import mt_texts  # noqa: E402
+from bench_translate import mt_segment_texts  # noqa: E402  (the same segments as the MT benchmark)
 
-FAMILIES = ("opus-mt", "nllb", "m2m100")
+Family = Literal["opus-mt", "nllb", "m2m100"]
+FAMILIES: tuple[Family, ...] = ("opus-mt", "nllb", "m2m100")
 
 
-def build(workdir: Path, family: str) -> Any:
+def build(workdir: Path, family: Family) -> Any:
     """A calibrated random-weight model of `family` and its engine."""
     from generator.translate.engine import CTranslate2Engine
     from generator.translate.models import detect_model
@@ -56,7 +58,7 @@ def build(workdir: Path, family: str) -> Any:
             lines + english,
             vocab_size=6000,
             copy=False,
-            eos_bias=bias,  # type: ignore[arg-type]
+            eos_bias=bias,
             layers=3,
             d_model=256,
             heads=4,
@@ -123,7 +125,7 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    texts = mt_texts(args.segments)
+    texts = mt_segment_texts(args.segments)
     with tempfile.TemporaryDirectory() as work:
         engines = {family: build(Path(work), family) for family in FAMILIES}
         for engine in engines.values():

@@ -193,7 +193,7 @@ def test_encodings_and_line_endings_give_the_same_guide() -> None:
         assert parse_source(source).directions == utf8.directions
 
 
-def test_missing_file_and_directory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_and_directory(tmp_path) -> None:
     with pytest.raises(InputFileError, match="no such file"):
         read_guide_text(tmp_path / "missing.txt")
     with pytest.raises(InputFileError, match="directory"):

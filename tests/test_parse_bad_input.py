@@ -107,7 +107,7 @@ def test_every_heading_is_a_direction_or_reported(case: tuple[str, list[int], bo
         assert line in placed or line in reported, (line, text.split("\n")[line - 1])
 
 
-def test_check_names_the_layout_and_what_it_could_not_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_check_names_the_layout_and_what_it_could_not_place(tmp_path) -> None:
     from typer.testing import CliRunner
 
     from generator.cli import app

@@ -149,7 +149,7 @@ def test_without_type_labels_and_keywords_is_a_key_special_project(bundled_text:
 
 
 def test_half_width_punctuation_gives_the_same_directions(bundled_text: str, bundled_guide: Guide) -> None:
-    text = bundled_text.translate(str.maketrans({"：": ":", "；": ";", "（": "(", "）": ")"}))
+    text = bundled_text.translate(str.maketrans("：；（）", ":;()"))
     guide = parse_text(text)
     assert guide.layout is Layout.TYPED_DIRECTIONS
     # Brackets around Latin text stay as typed: (PZT) is not made （PZT）.

@@ -206,7 +206,7 @@ def _english_catalog() -> list[str]:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         # What the English documents print: the translation when there is one, else the source string.
-        texts += [string or source for source, string in zip(ids, strings, strict=False) if source]
+        texts += [str(string or source) for source, string in zip(ids, strings, strict=False) if source]
     return texts
 
 

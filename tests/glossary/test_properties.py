@@ -22,7 +22,7 @@ BUDGET = settings(max_examples=50, deadline=None, suppress_health_check=[HealthC
 
 # Characters that break naive readers: separators, quotes, markup, formula prefixes, line breaks.
 TRICKY = list("研究内容钙钛矿 ,;|\"'=+-@[]/<>&{}\t\r\n\\ab1.")
-CELL = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+CELL = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 STATUS = st.sampled_from(["approved", "proposed", "deprecated", "Approved", "", "aproved"])
 ROW = st.fixed_dictionaries(
     {name: CELL for name in HEADER}

@@ -16,7 +16,7 @@ from generator.segments import Provenance, State, Translation, segment_guide
 GUIDES = Path(__file__).parent.parent / "fixtures" / "guides"
 
 
-def _call(name: str, english: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _call(name: str, english: dict[str, str] | None = None):
     guide = parse_guide(GUIDES / name)
     translations = {
         s.id: Translation(s.id, english[s.id], Provenance.REVIEWED, State.FINAL)

@@ -107,7 +107,7 @@ def test_nothing_of_the_bundled_preamble_is_shown(calls, name: str, kind: str, l
     text = _text(_render(call, kind, lang, direction.id))
     # The facts table's wordings (not the agreement's clauses, which may truly say "states no ratio").
     facts_table = not direction.typed_layout and kind != "agreement"
-    absent = BUNDLED_ONLY + TYPED_LAYOUT_ONLY if facts_table else BUNDLED_ONLY
+    absent: tuple[str, ...] = BUNDLED_ONLY + TYPED_LAYOUT_ONLY if facts_table else BUNDLED_ONLY
     if direction.type is None:  # the advice stands on the direction's type or the preamble's rules
         absent += ("What a foreign partner would bring",)
     for msgid in absent:

@@ -112,6 +112,6 @@ def ct2_copy_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     """Converted-model folders of each family (opus-mt, nllb, m2m100) whose model copies its input."""
     directory = tmp_path_factory.mktemp("ct2-copy")
     return {
-        family: build_ct2_model(directory / f"{family}-zh-en", family, _training_lines(), vocab_size=300)  # type: ignore[arg-type]
+        family: build_ct2_model(directory / f"{family}-zh-en", family, _training_lines(), vocab_size=300)
         for family in ("opus-mt", "nllb", "m2m100")
     }

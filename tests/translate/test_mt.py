@@ -26,7 +26,7 @@ def test_first_pass_asks_one_hypothesis_the_retry_an_nbest_list(terms: TermIndex
     asked: list[int] = []
 
     class Counting(FakeEngine):
-        def translate(self, sentences, *, num_hypotheses=1, suppress=()):  # type: ignore[no-untyped-def]
+        def translate(self, sentences, *, num_hypotheses=1, suppress=()):
             asked.append(num_hypotheses)
             return super().translate(sentences, num_hypotheses=num_hypotheses, suppress=suppress)
 
@@ -74,7 +74,7 @@ def test_approved_terms_are_placeholders_so_their_forms_are_not_suppressed(terms
 def test_forbidden_rendering_that_survives_is_flagged(terms: TermIndex) -> None:
     # One hypothesis only, and the engine ignores suppression: the forbidden form must reach the issues.
     class Stubborn(FakeEngine):
-        def translate(self, sentences, *, num_hypotheses=1, suppress=()):  # type: ignore[no-untyped-def]
+        def translate(self, sentences, *, num_hypotheses=1, suppress=()):
             return super().translate(sentences, num_hypotheses=num_hypotheses, suppress=())
 
     engine = Stubborn(first_hypothesis={"高": "ZXAA, also called coulomb efficiency, is high."})
