@@ -18,6 +18,8 @@ from generator.glossary.review import ReviewFile, read_review_file
 from generator.glossary.tbx_format import export_tbx
 from generator.glossary.termbase import HEADER, Status, Termbase, TermEntry, read_termbase
 
+from ..strategies import mutated
+
 BUDGET = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Characters that break naive readers: separators, quotes, markup, formula prefixes, line breaks.
@@ -140,25 +142,6 @@ def test_tbx_round_trip_loses_nothing(terms: list[TermEntry]) -> None:
         assert set(got) == {t.zh for t in terms}
         for term in terms:
             assert (got[term.zh].en, got[term.zh].status) == (term.en, term.status)
-
-
-@st.composite
-def mutated(draw: st.DrawFn, data: bytes) -> bytes:
-    out = bytearray(data)
-    for _ in range(draw(st.integers(1, 8))):
-        if not out:
-            break
-        at = draw(st.integers(0, len(out) - 1))
-        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
-        if action == "flip":
-            out[at] ^= draw(st.integers(1, 255))
-        elif action == "delete":
-            del out[at : at + draw(st.integers(1, 64))]
-        elif action == "insert":
-            out[at:at] = draw(st.binary(min_size=1, max_size=16))
-        else:
-            del out[at:]
-    return bytes(out)
 
 
 def _sample_files(folder: Path) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ from generator.translate.text import has_cjk
 from generator.translate.tmx import TmxUnit, read_tmx, tmx_bytes, write_tmx
 from generator.translate.xliff import NS, import_xliff, xliff_bytes
 
+from ..strategies import mutated
 from .conftest import MINI_GUIDE
 
 BUDGET = settings(
@@ -28,25 +29,6 @@ BUDGET = settings(
 X = "{" + NS + "}"
 TRICKY = list("研究内容 ,;|\"'=<>&{}[]/\\\t\n\r1.5%ab")
 TEXT = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"), max_size=16)
-
-
-@st.composite
-def mutated(draw: st.DrawFn, data: bytes) -> bytes:
-    out = bytearray(data)
-    for _ in range(draw(st.integers(1, 8))):
-        if not out:
-            break
-        at = draw(st.integers(0, len(out) - 1))
-        action = draw(st.sampled_from(["flip", "delete", "insert", "truncate"]))
-        if action == "flip":
-            out[at] ^= draw(st.integers(1, 255))
-        elif action == "delete":
-            del out[at : at + draw(st.integers(1, 64))]
-        elif action == "insert":
-            out[at:at] = draw(st.binary(min_size=1, max_size=16))
-        else:
-            del out[at:]
-    return bytes(out)
 
 
 @BUDGET
