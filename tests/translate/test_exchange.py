@@ -22,6 +22,8 @@ from generator.translate.termbase import TermIndex
 from generator.translate.tmx import TmxUnit, read_tmx, tmx_bytes, write_tmx
 from generator.translate.xliff import NS, NS12, export_xliff, import_xliff, segment_terms
 
+from .xliff_edit import set_target
+
 X = "{" + NS + "}"
 X12 = "{" + NS12 + "}"
 SCHEMAS = Path(__file__).parent.parent / "schemas"
@@ -41,19 +43,6 @@ def _export(guide: Guide, terms: TermIndex, path: Path, version: str = "2.0") ->
     )
 
 
-def _edit(path: Path, unit_id: str, text: str, state: str) -> None:
-    tree = etree.parse(str(path))
-    unit = next(u for u in tree.getroot().iter(X + "unit") if u.get("id") == unit_id)
-    segment = unit.find(X + "segment")
-    assert segment is not None
-    target = segment.find(X + "target")
-    if target is None:
-        target = etree.SubElement(segment, X + "target")
-    target.text = text
-    segment.set("state", state)
-    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
-
-
 def _import(guide: Guide, path: Path, **options: object):
     with open_memory() as memory:
         return import_xliff(path, segment_guide(guide), current_translations(guide), memory, **options)  # type: ignore[arg-type]
@@ -64,7 +53,7 @@ def test_stale_untouched_xliff_reverts_nothing(mini_guide: Guide, terms: TermInd
     a, b = tmp_path / "a.xlf", tmp_path / "b.xlf"
     _export(mini_guide, terms, a)
     _export(mini_guide, terms, b)
-    _edit(b, PATTERN_ID, "The project must be led by an enterprise.", "reviewed")
+    set_target(b, PATTERN_ID, "The project must be led by an enterprise.", "reviewed")
     assert _import(mini_guide, b).applied == [PATTERN_ID]
     result = _import(mini_guide, a)  # untouched: exported before B's edit
     assert result.applied == [] and result.conflicts == []
@@ -81,7 +70,7 @@ def test_untouched_pattern_draft_never_becomes_reviewed(
     assert result.applied == []
     assert current_translations(mini_guide)[PATTERN_ID].provenance == Provenance.PATTERN
     # A reviewer's state is what makes it reviewed.
-    _edit(path, PATTERN_ID, "The project shall be led by an enterprise.", "reviewed")
+    set_target(path, PATTERN_ID, "The project shall be led by an enterprise.", "reviewed")
     assert _import(mini_guide, path).applied == [PATTERN_ID]
     assert current_translations(mini_guide)[PATTERN_ID].provenance == Provenance.REVIEWED
 
@@ -92,8 +81,8 @@ def test_stale_edited_xliff_is_a_conflict_with_both_texts(
     a, b = tmp_path / "a.xlf", tmp_path / "b.xlf"
     _export(mini_guide, terms, a)
     _export(mini_guide, terms, b)
-    _edit(b, U1, "Text from B.", "reviewed")
-    _edit(a, U1, "Text from A.", "reviewed")
+    set_target(b, U1, "Text from B.", "reviewed")
+    set_target(a, U1, "Text from A.", "reviewed")
     _import(mini_guide, b)
     result = _import(mini_guide, a)
     assert result.applied == []
@@ -113,7 +102,7 @@ def test_xliff_edit_survives_a_change_of_its_tmx_file(
     write_tmx(area, [TmxUnit("项目由企业牵头申报。", "Led by an enterprise.", PATTERN_ID)])
     path = tmp_path / "a.xlf"
     _export(mini_guide, terms, path)
-    _edit(path, U2, "Build portable devices.", "reviewed")
+    set_target(path, U2, "Build portable devices.", "reviewed")
     assert _import(mini_guide, path).applied == [U2]
     units = read_tmx(area)  # the edit is in the truth file ...
     assert {u.segment_id: u.en for u in units}[U2] == "Build portable devices."
@@ -130,7 +119,7 @@ def test_xliff_edit_survives_a_change_of_its_tmx_file(
 def test_translated_state_is_a_post_edited_draft(mini_guide: Guide, terms: TermIndex, tmp_path: Path) -> None:
     path = tmp_path / "a.xlf"
     _export(mini_guide, terms, path)
-    _edit(path, U1, "Design flexible modules;", "translated")
+    set_target(path, U1, "Design flexible modules;", "translated")
     _import(mini_guide, path)
     now = current_translations(mini_guide)[U1]
     assert (now.provenance, now.state) == (Provenance.POST_EDITED, State.TRANSLATED)
@@ -148,7 +137,7 @@ def test_memory_export_has_one_unit_per_segment_with_dates(
     )
     path = tmp_path / "a.xlf"
     _export(mini_guide, terms, path)
-    _edit(path, U1, "New.", "reviewed")
+    set_target(path, U1, "New.", "reviewed")
     assert _import(mini_guide, path).applied == [U1]
     with open_memory() as memory:
         units = memory.export_units()
@@ -392,9 +381,9 @@ def test_round_trip_as_a_translator(
     a, b = tmp_path / "a.xlf", tmp_path / "b.xlf"
     _export(mini_guide, terms, a)
     _export(mini_guide, terms, b)
-    _edit(a, U1, "A's modules;", "reviewed")
-    _edit(b, U1, "B's modules;", "reviewed")
-    _edit(b, U2, "B's devices.", "translated")
+    set_target(a, U1, "A's modules;", "reviewed")
+    set_target(b, U1, "B's modules;", "reviewed")
+    set_target(b, U2, "B's devices.", "translated")
     first, second = (a, b) if order == "a-then-b" else (b, a)
     one = _import(mini_guide, first)
     two = _import(mini_guide, second)
@@ -438,13 +427,13 @@ def test_a_stale_tmx_from_a_cat_tool_is_a_conflict(
 ) -> None:
     path = tmp_path / "a.xlf"
     _export(mini_guide, terms, path)
-    _edit(path, U3, "First.", "reviewed")
+    set_target(path, U3, "First.", "reviewed")
     _import(mini_guide, path)
     with open_memory() as memory:
         exported = memory.export_units()
     path2 = tmp_path / "b.xlf"
     _export(mini_guide, terms, path2)
-    _edit(path2, U3, "Second.", "reviewed")
+    set_target(path2, U3, "Second.", "reviewed")
     _import(mini_guide, path2)
     edited = [TmxUnit(**{**u.__dict__, "en": "CAT edit of First."}) for u in exported]
     tmx_path = tmp_path / "back.tmx"
@@ -491,7 +480,7 @@ def test_initial_unit_with_a_new_target_is_reported(
 ) -> None:
     path = tmp_path / "a.xlf"
     _export(mini_guide, terms, path)
-    _edit(path, U1, "Typed but left initial.", "initial")
+    set_target(path, U1, "Typed but left initial.", "initial")
     result = _import(mini_guide, path)
     assert result.applied == [] and any(
         w.unit_id == U1 and "state initial" in w.message for w in result.warnings
@@ -528,7 +517,7 @@ def test_an_xliff_edit_keeps_the_units_note(
     )
     path = tmp_path / "a.xlf"
     _export(mini_guide, terms, path)
-    _edit(path, U2, "New.", "reviewed")
+    set_target(path, U2, "New.", "reviewed")
     assert _import(mini_guide, path).applied == [U2]
     [unit] = read_tmx(area)
     assert (unit.en, unit.note) == ("New.", "checked against the call text")

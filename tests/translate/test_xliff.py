@@ -13,25 +13,14 @@ from generator.translate.store import TranslationMemory, open_memory
 from generator.translate.termbase import TermIndex
 from generator.translate.xliff import NS, export_xliff, import_xliff
 
+from .xliff_edit import set_target
+
 X = "{" + NS + "}"
 
 
 def _export(guide: Guide, terms: TermIndex, path: Path) -> None:
     result = translate_guide(guide, terms=terms, record=False)
     export_xliff(path, result.segments, result.translations, result.suggestions)
-
-
-def _set_target(path: Path, unit_id: str, text: str | None, state: str) -> None:
-    tree = etree.parse(str(path))
-    unit = next(u for u in tree.getroot().iter(X + "unit") if u.get("id") == unit_id)
-    segment = unit.find(X + "segment")
-    assert segment is not None
-    target = segment.find(X + "target")
-    if target is None:
-        target = etree.SubElement(segment, X + "target")
-    target.text = text
-    segment.set("state", state)
-    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
 
 
 def test_export_has_states_and_targets(mini_guide: Guide, terms: TermIndex, tmp_path: Path) -> None:
@@ -54,13 +43,13 @@ def test_export_has_states_and_targets(mini_guide: Guide, terms: TermIndex, tmp_
 def test_import_keeps_the_meaning_of_states(mini_guide: Guide, terms: TermIndex, tmp_path: Path) -> None:
     path = tmp_path / "guide.xlf"
     _export(mini_guide, terms, path)
-    _set_target(
+    set_target(
         path,
         "1.1:content:0",
         "Design and produce large-area flexible perovskite solar cell modules;",
         "translated",
     )
-    _set_target(
+    set_target(
         path,
         "1.1:other_requirements:1",
         "The ratio of matching funds to national funding shall be no less than 3:1.",
@@ -97,10 +86,10 @@ def test_one_bad_unit_blocks_the_whole_import(
 ) -> None:
     path = tmp_path / "guide.xlf"
     _export(mini_guide, terms, path)
-    _set_target(
+    set_target(
         path, "1.1:content:1", "Build portable flexible integrated photovoltaic–storage devices.", "reviewed"
     )
-    _set_target(path, unit_id, target, state)
+    set_target(path, unit_id, target, state)
     segments = translate_guide(mini_guide, terms=terms, record=False).segments
     with open_memory() as memory, pytest.raises(TranslationError) as caught:
         import_xliff(path, segments, current_translations(mini_guide), memory)
