@@ -29,8 +29,6 @@ SETTINGS_FILE = "callpack.toml"
 
 PartyRole = Literal["lead", "chinese", "foreign"]
 PARTY_ROLES: tuple[PartyRole, ...] = ("lead", "chinese", "foreign")
-# Partners from Hong Kong, Macao and Taiwan count as 国（境）外 partners, not as Chinese institutions.
-HK_MACAO_TAIWAN = frozenset({"HK", "MO", "TW"})
 
 Ownership = Literal["generator", "joint", "single_owner"]
 OWNERSHIP_CHOICES: tuple[Ownership, ...] = ("generator", "joint", "single_owner")
@@ -184,9 +182,6 @@ class Settings:
     agreement: AgreementChoices = field(default_factory=AgreementChoices)
     mt: MtSettings = field(default_factory=MtSettings)
     exchange: ExchangeSettings = field(default_factory=ExchangeSettings)
-
-    def party_by_name(self, name_en: str) -> Party | None:
-        return next((party for party in self.parties if party.name_en == name_en), None)
 
 
 # -- finding lines -----------------------------------------------------------------------------

@@ -45,11 +45,6 @@ class Workspace:
         return (*self.reference_terms_dirs, self.terms_dir)
 
     @property
-    def memory_dirs(self) -> tuple[Path, ...]:
-        """Reviewed-memory folders, the workspace's own last."""
-        return (*self.reference_memory_dirs, self.memory_dir)
-
-    @property
     def is_bundled(self) -> bool:
         return self.root == PROJECT_ROOT.resolve()
 

@@ -39,7 +39,8 @@ def test_init_lays_out_a_workspace(tmp_path: Path) -> None:
     assert workspace.root == folder.resolve()
     assert workspace.guide == folder / "guide" / BUNDLED_GUIDE.name
     assert workspace.terms_layers == (TERMS_DIR.resolve(), (folder / "terms").resolve())
-    assert workspace.memory_dirs == (MEMORY_DIR.resolve(), (folder / "memory").resolve())
+    assert workspace.reference_memory_dirs == (MEMORY_DIR.resolve(),)
+    assert workspace.memory_dir == (folder / "memory").resolve()
     assert workspace.state_dir == folder.resolve() / ".callpack"
     assert workspace.output_dir == folder.resolve() / "output"
 
