@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from ..settings import ExchangeSettings
     from ..translate.pipeline import PipelineResult
     from ..translate.qa import QAReport
-    from ..translate.store import Conflict, TranslationMemory
+    from ..translate.store import MergeResult, TranslationMemory
     from ..translate.termbase import TermIndex
+    from ..translate.xliff import ImportResult
 
 
 class EngineName(StrEnum):
@@ -377,15 +378,17 @@ def _report_unused(memory: TranslationMemory, segments: list[Segment]) -> None:
 
 def _report_merge(
     file: Path,
-    applied: list[str],
-    unchanged: int,
-    kept: list[str],
-    conflicts: list[Conflict],
+    result: ImportResult | MergeResult,
     report: Path | None,
     dry_run: bool,
     extra: str = "",
 ) -> None:
+    """What an import wrote, applied and kept; the conflicts as a table and a resolution file."""
     from ..translate.conflicts import write_conflicts
+
+    if result.written:
+        console.print("Wrote " + ", ".join(safe(path) for path in result.written), highlight=False, soft_wrap=True)
+    applied, unchanged, kept, conflicts = result.applied, result.unchanged, result.kept, result.conflicts
 
     verb = "Would apply" if dry_run else "Applied"
     console.print(
@@ -498,18 +501,7 @@ def xliff_import(
                 highlight=False,
                 soft_wrap=True,
             )
-        if result.written:
-            console.print("Wrote " + ", ".join(safe(path) for path in result.written), highlight=False, soft_wrap=True)
-        _report_merge(
-            file,
-            result.applied,
-            result.unchanged,
-            result.kept,
-            result.conflicts,
-            report,
-            dry_run,
-            extra=f", {result.skipped_initial} left in state initial",
-        )
+        _report_merge(file, result, report, dry_run, extra=f", {result.skipped_initial} left in state initial")
 
 
 @memory_app.command("import")
@@ -558,18 +550,7 @@ def memory_import(
             )
         if len(unmatched) > 20:
             err_console.print(f"[yellow]note:[/] … and {len(unmatched) - 20} more units match no segment")
-        if result.written:
-            console.print("Wrote " + ", ".join(safe(path) for path in result.written), highlight=False, soft_wrap=True)
-        _report_merge(
-            file,
-            result.applied,
-            result.unchanged,
-            result.kept,
-            result.conflicts,
-            report,
-            dry_run,
-            extra=f", {len(unmatched)} matching no segment",
-        )
+        _report_merge(file, result, report, dry_run, extra=f", {len(unmatched)} matching no segment")
 
 
 @memory_app.command("import-json")
