@@ -11,7 +11,12 @@ Each phase runs in its own subprocess so that its peak memory (ru_maxrss) is its
             first with one decoding pass (as raw), then with the default inline retry of sentences
             whose placeholders were lost (a random model loses them almost everywhere: worst case);
 - naive:    `argostranslate.translate.translate()` once per segment (its network sentence splitter
-            replaced by our splitter, so nothing is downloaded);
+            replaced by our splitter, so nothing is downloaded), with argos's default threads (CTranslate2's
+            default of 4 OpenMP threads) as a user runs it, and again with `ARGOS_INTRA_THREADS=1`, its
+            fastest setting on a 2-core machine;
+- lengths:  the tokens the random model reads and writes for our protected sentences and for the raw
+            ones (a random model's output length follows its input pieces; a trained model's follows
+            the meaning);
 - pipeline: `translate_guide` on the whole bundled guide with a fresh memory, then a second run
             with the memory filled.
 
@@ -184,6 +189,39 @@ def phase_raw(package_dir: Path, texts: list[str]) -> dict[str, float]:
     }
 
 
+def phase_lengths(package_dir: Path, texts: list[str]) -> dict[str, float]:
+    """Source and output pieces of one beam-4 decoding of the protected and of the raw sentences."""
+    from generator.segments import split_sentences
+    from generator.translate.engine import CTranslate2Engine
+    from generator.translate.models import read_package
+    from generator.translate.mt import mt_sentences
+    from generator.translate.protect import protect
+    from generator.translate.termbase import load_term_index
+
+    terms = load_term_index()
+    engine = CTranslate2Engine(read_package(package_dir))
+    inputs = {
+        "protected": list(
+            dict.fromkeys(protect(s, terms).text for text in texts for s in mt_sentences(text))
+        ),
+        "raw": list(dict.fromkeys(s for text in texts for s in (split_sentences(text) or [text]))),
+    }
+    result: dict[str, float] = {}
+    for name, sentences in inputs.items():
+        tokens = [engine.encode(sentence) for sentence in sentences]
+        outputs = engine.translator.translate_batch(
+            tokens,
+            max_batch_size=engine.max_batch_tokens,
+            batch_type="tokens",
+            beam_size=4,
+            max_decoding_length=256,
+            length_penalty=0.2,
+        )
+        result[f"{name}_source_pieces"] = sum(len(t) for t in tokens)
+        result[f"{name}_output_pieces"] = sum(len(o.hypotheses[0]) for o in outputs)
+    return result
+
+
 def phase_ours(package_dir: Path, texts: list[str]) -> dict[str, float]:
     from generator.translate.engine import CTranslate2Engine
     from generator.translate.models import read_package
@@ -300,25 +338,6 @@ def phase_pipeline(package_dir: Path, area: str) -> dict[str, float]:
     }
 
 
-def tokens_of(package_dir: Path, texts: list[str], *, protected: bool) -> int:
-    """Source pieces the model reads: our protected sentences (placeholders are ~5 pieces each), or
-    the raw sentences argostranslate reads."""
-    import sentencepiece
-
-    from generator.segments import split_sentences
-    from generator.translate.mt import mt_sentences
-    from generator.translate.protect import protect
-    from generator.translate.termbase import load_term_index
-
-    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
-    if protected:
-        terms = load_term_index()
-        sentences = list(dict.fromkeys(protect(s, terms).text for text in texts for s in mt_sentences(text)))
-    else:
-        sentences = [s for text in texts for s in (split_sentences(text) or [text])]
-    return sum(len(tokenizer.encode(s)) for s in sentences)
-
-
 def run_phase(name: str, package_dir: Path, texts_file: Path, pipeline_area: str = "1") -> dict[str, float]:
     completed = subprocess.run(
         [
@@ -364,11 +383,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.phase:
         texts = json.loads(args.texts.read_text(encoding="utf-8"))
+        if args.phase == "naive_1thread":
+            os.environ["ARGOS_INTRA_THREADS"] = "1"  # read by argostranslate.settings at import
         phases = {
             "raw": phase_raw,
             "ours": phase_ours,
             "naive": phase_naive,
+            "naive_1thread": phase_naive,
             "naive_protected": phase_naive_protected,
+            "lengths": phase_lengths,
         }
         result = (
             phase_pipeline(args.package, args.pipeline_area)
@@ -385,16 +408,18 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     # The machine may be shared: interleave the phases and keep each one's fastest run.
     for round_number in range(args.rounds):
-        for name in ("raw", "ours", "naive", "naive_protected"):
+        for name in ("raw", "ours", "naive", "naive_1thread", "naive_protected"):
             print(f"round {round_number + 1}: {name} …", file=sys.stderr)
             result = run_phase(name, package_dir, texts_file)
             best = results.get(name)
             if best is None or result["seconds"] < best["seconds"]:
                 results[name] = result
+    print("lengths …", file=sys.stderr)
+    lengths = run_phase("lengths", package_dir, texts_file)
     if not args.no_pipeline:
         print("pipeline …", file=sys.stderr)
         results["pipeline"] = run_phase("pipeline", package_dir, texts_file, args.pipeline_area)
-    raw, ours, naive = results["raw"], results["ours"], results["naive"]
+    raw, ours, naive, naive_1thread = (results[k] for k in ("raw", "ours", "naive", "naive_1thread"))
     n = len(texts)
     summary = {
         "model": "random weights, 6+6 layers, d_model 512, 8 heads, FFN 2048, vocabulary 32,000, beam 4",
@@ -403,13 +428,11 @@ def main() -> None:
         "ours_segments_per_second": n / ours["seconds"],
         "naive_segments_per_second": n / naive["seconds"],
         "speedup_over_naive": naive["seconds"] / ours["seconds"],
+        "speedup_over_naive_1thread": naive_1thread["seconds"] / ours["seconds"],
         "ours_with_retry_segments_per_second": n / ours["with_retry_seconds"],
         "speedup_over_naive_with_retry": naive["seconds"] / ours["with_retry_seconds"],
         "speedup_over_naive_same_inputs": results["naive_protected"]["seconds"] / ours["seconds"],
-        "input_tokens": {
-            "ours": tokens_of(package_dir, texts, protected=True),
-            "naive": tokens_of(package_dir, texts, protected=False),
-        },
+        "pieces": lengths,
         "overhead_over_translate_batch": ours["seconds"] / raw["seconds"] - 1,
         "overhead_over_translate_batch_warm": ours["warm_seconds"] / raw["warm_seconds"] - 1,
         "peak_mib": {name: result["peak_mib"] for name, result in results.items()},
@@ -428,7 +451,10 @@ def main() -> None:
         f"{100 * (ours['warm_seconds'] / raw['warm_seconds'] - 1):+.1f}% (best of the later runs); "
         f"with the inline retry of lost placeholders ({ours['segments_retried']:.0f} segments): "
         f"{n / ours['with_retry_seconds']:.2f} seg/s, {naive['seconds'] / ours['with_retry_seconds']:.2f}× naive; "
-        f"on the same (protected) inputs: {results['naive_protected']['seconds'] / ours['seconds']:.2f}× naive",
+        f"on the same (protected) inputs: {results['naive_protected']['seconds'] / ours['seconds']:.2f}× naive; "
+        f"{naive_1thread['seconds'] / ours['seconds']:.2f}× naive with ARGOS_INTRA_THREADS=1; pieces read/written: "
+        f"protected {lengths['protected_source_pieces']:.0f}/{lengths['protected_output_pieces']:.0f}, "
+        f"raw {lengths['raw_source_pieces']:.0f}/{lengths['raw_output_pieces']:.0f}",
         file=sys.stderr,
     )
 

@@ -158,6 +158,8 @@ class MtSettings:
     # argos/ct2: an installed model's name or a model directory (relative to the workspace).
     model: str = ""
     beam_size: int = 4
+    # argos/ct2: CPU threads to decode with; 0: every core this process may use.
+    threads: int = 0
     llm: LlmSettings = field(default_factory=LlmSettings)
 
 
@@ -425,7 +427,7 @@ def parse_settings(text: str, path: Path) -> Settings:
             mt_data,
             "mt",
             skip=("llm",),
-            checks={"engine": _one_of(ENGINE_CHOICES), "beam_size": _positive},
+            checks={"engine": _one_of(ENGINE_CHOICES), "beam_size": _positive, "threads": _not_negative},
         ),
     )
     exchange = ExchangeSettings(

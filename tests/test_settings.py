@@ -44,6 +44,7 @@ publication_review_days = 45
 [mt]
 engine = "llm"
 beam_size = 5
+threads = 3
 
 [mt.llm]
 base_url = "http://127.0.0.1:8080/v1"
@@ -74,7 +75,7 @@ def test_every_table_is_read() -> None:
     assert [p.role for p in loaded.parties] == ["lead", "foreign"]
     assert loaded.parties[0].line == 10 and loaded.parties[1].line == 16
     assert loaded.agreement.ownership == "joint" and loaded.agreement.publication_review_days == 45
-    assert loaded.mt.engine == "llm" and loaded.mt.beam_size == 5
+    assert loaded.mt.engine == "llm" and loaded.mt.beam_size == 5 and loaded.mt.threads == 3
     assert loaded.mt.llm.model == "qwen" and loaded.mt.llm.timeout == 30.0
     assert isinstance(loaded.mt.llm.timeout, float)
     assert loaded.exchange.target_language == "en-GB"
@@ -93,13 +94,15 @@ def test_every_problem_is_reported_with_its_line() -> None:
         "deadlin = 2027-03-31\n"  # 3: typo
         "[agreement]\n"  # 4
         'ownership = "mine"\n'  # 5: not a choice
-        "[mt.llm]\n"  # 6
-        "concurrency = 0\n"  # 7
-        'api_key = "sk-secret"\n'  # 8: keys never live in files
-        "[colour]\n"  # 9: unknown table
+        "[mt]\n"  # 6
+        "threads = -1\n"  # 7
+        "[mt.llm]\n"  # 8
+        "concurrency = 0\n"  # 9
+        'api_key = "sk-secret"\n'  # 10: keys never live in files
+        "[colour]\n"  # 11: unknown table
     )
     problems = problem_lines(text)
-    assert [line for line, _ in problems] == [2, 3, 5, 7, 8, 9]
+    assert [line for line, _ in problems] == [2, 3, 5, 7, 9, 10, 11]
     messages = " | ".join(message for _, message in problems)
     assert "[call] id must be a string" in messages
     assert "unknown key 'deadlin'" in messages and "deadline" in messages

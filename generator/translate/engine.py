@@ -32,6 +32,26 @@ class Engine(Protocol):
         ...
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's core count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no CPU affinity call
+        return os.cpu_count() or 1
+
+
+def cpu_workers(threads: int) -> tuple[int, int]:
+    """(batches decoded in parallel, threads each) for `threads` CPU threads.
+
+    A batch's matrices are too small to keep several OpenMP threads busy: on the 2-core benchmark
+    machine, 120 segments took 21.8 s with two threads on one batch at a time and 14.6 s with two
+    batches side by side, one thread each (benchmarks/bench_translate.py). The workers share the
+    weights but not their buffers, so wider machines give each of four workers more threads.
+    """
+    workers = max(1, min(threads, 4))
+    return workers, max(1, threads // workers)
+
+
 class CTranslate2Engine:
     """A CTranslate2 model (Argos package, OPUS-MT, NLLB-200, M2M100) run with its sentencepiece models."""
 
@@ -42,7 +62,7 @@ class CTranslate2Engine:
         beam_size: int = 4,
         max_batch_tokens: int = 2048,
         compute_type: str = "auto",
-        threads: int | None = None,
+        threads: int = 0,
     ) -> None:
         import ctranslate2
         import sentencepiece
@@ -60,16 +80,14 @@ class CTranslate2Engine:
         # The beam is part of the cache key: another beam gives other output.
         self.engine_id = model.engine_id + (f":beam{beam_size}" if beam_size != 4 else "")
         self.max_batch_tokens = max_batch_tokens
-        cores = threads if threads is not None else (os.cpu_count() or 1)
+        workers, threads_per_worker = cpu_workers(threads or _usable_cores())
         try:
             self.translator = ctranslate2.Translator(
                 str(model.model_dir),
                 device="cpu",
                 compute_type=compute_type,
-                # One batch at a time over all cores: inter_threads=2 was not reliably faster on
-                # the 2-core benchmark machine and doubles the working memory.
-                inter_threads=1,
-                intra_threads=cores,
+                inter_threads=workers,
+                intra_threads=threads_per_worker,
             )
             self.tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(model.source_tokenizer))
             self.target_tokenizer = (

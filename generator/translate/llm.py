@@ -46,7 +46,7 @@ official funding calls: "shall" for obligations, the imperative for research tas
 paraphrase, nothing added or left out.
 
 Rules:
-- Tokens of the form ZXAA, ZXAB, … stand for numbers, units, formulas and names. Copy each one \
+- Tokens of the form ZXA, ZXB, …, ZXAA, … stand for numbers, units, formulas and names. Copy each one \
 exactly once into the English, where it belongs; never translate, change or drop them.
 - Where a segment lists terms, use exactly the given English for each Chinese term.
 - Translate every segment separately. Leave no Chinese characters in the English.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, getcontext
 
 from .text import nfkc_keep_scripts
 
@@ -38,7 +38,7 @@ _POWER = r"(?P<base>\d+(?:\.\d+)?)(?:(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸�
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
 _ZH_NUMBER_RE = re.compile(_POWER + "|" + _NUMBER + r"\s*(?P<mult>" + "|".join(ZH_MULTIPLIERS) + r")?")
 _EN_NUMBER_RE = re.compile(
-    _POWER + "|" + _NUMBER + r"(?:\s*(?P<mult>" + "|".join(EN_MULTIPLIERS) + r")\b)?", re.IGNORECASE
+    _POWER + "|" + _NUMBER + r"(?:\s*(?P<mult>" + "|".join(EN_MULTIPLIERS) + r")(?![A-Za-z]))?", re.IGNORECASE
 )
 # Element symbols, to tell a chemical formula written with plain digits (CO2, TiO2) from a model
 # name or standard (AM1.5G, IEC61215) whose digits do count.
@@ -177,8 +177,20 @@ def _value(text: str) -> Decimal:
 
 def _canonical(value: Decimal) -> Decimal:
     normalized = value.normalize()
-    # Decimal("1E+4") and Decimal("10000") compare equal, but keep a readable exponent-free form.
-    return normalized.quantize(Decimal(1)) if normalized == normalized.to_integral() else normalized
+    # Decimal("1E+4") and Decimal("10000") compare equal, but keep a readable exponent-free form
+    # (as long as the digits fit the context's precision: quantize cannot write more).
+    fits = normalized.is_finite() and normalized.adjusted() < getcontext().prec
+    return normalized.quantize(Decimal(1)) if fits and normalized == normalized.to_integral() else normalized
+
+
+def _power(base: Decimal, exponent: int) -> Decimal:
+    """`base ** exponent`; a power beyond Decimal's range (MT output can hold anything) is infinite or 0."""
+    if base == 0:
+        return Decimal(0)
+    try:
+        return base**exponent
+    except ArithmeticError:
+        return Decimal("Infinity") if (base > 1) == (exponent > 0) else Decimal(0)
 
 
 def _extract(text: str, pattern: re.Pattern[str], multipliers: dict[str, Decimal]) -> list[Decimal]:
@@ -186,9 +198,10 @@ def _extract(text: str, pattern: re.Pattern[str], multipliers: dict[str, Decimal
     for match in pattern.finditer(text):
         if match.group("base") is not None:
             exponent_text = match.group("sup") or match.group("caret") or "0"
-            exponent = int(exponent_text.translate(_SUPER_TO_ASCII))
-            base = _value(match.group("base"))
-            values.append(_canonical(base**exponent if base != 0 else Decimal(0)))
+            exponent_text = exponent_text.translate(_SUPER_TO_ASCII)
+            # Python refuses ints of over 4,300 digits; 12 digits are already far out of Decimal's range.
+            exponent = int(exponent_text[:13])
+            values.append(_canonical(_power(_value(match.group("base")), exponent)))
             continue
         value = _value(match.group("num"))
         multiplier = match.group("mult")

@@ -84,7 +84,7 @@ def select_engine(
         )
     if family == "argos" and found.family != "argos" or family == "ct2" and found.family == "argos":
         raise TranslationError(f"{found.path} is a {found.family} model, not what --engine {choice} expects")
-    return CTranslate2Engine(found, beam_size=settings.beam_size), None
+    return CTranslate2Engine(found, beam_size=settings.beam_size, threads=settings.threads), None
 
 
 def _reviewed(entry: MemoryEntry, segment: Segment) -> Translation:

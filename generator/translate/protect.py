@@ -1,10 +1,12 @@
 """Placeholders for what MT must not touch: numbers with units, formulas, Latin tokens, glossary terms.
 
 `protect()` replaces each such span of a Chinese sentence with a placeholder the model copies
-(an all-capital Latin token such as ``ZXAB``; MT models copy unknown acronyms as they are) and
-remembers the English each placeholder stands for. Numbers and units get their house-style English
-at this point (``≥20%`` → ``≥ 20%``, ``1 万平方公里`` → ``10,000 km²``, ``1~2`` → ``1–2``), glossary
-terms their approved English. `restore()` puts the English back and reports every placeholder the
+(an all-capital Latin token such as ``ZXB``; MT models copy unknown acronyms as they are) and
+remembers the English each placeholder stands for. Placeholders are short and written without
+spaces next to Chinese, as Chinese writes Latin tokens: every piece is read by the encoder and
+copied by the decoder (``␣ZXAB␣`` cost six sentencepiece pieces, ``ZXB`` costs three or four).
+Numbers and units get their house-style English at this point (``≥20%`` → ``≥ 20%``, ``1 万平方公里``
+→ ``10,000 km²``, ``1~2`` → ``1–2``), glossary terms their approved English. `restore()` puts the English back and reports every placeholder the
 model lost or repeated, so that the failure reaches QA instead of being hidden.
 """
 
@@ -20,8 +22,12 @@ from .text import nfkc_keep_scripts
 
 PLACEHOLDER_PREFIX = "ZX"
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# ZXA … ZXZ, then ZXAA … ZXZZ: a sentence rarely has more than 26 spans.
+MAX_PLACEHOLDERS = 26 + 26 * 26
 # Tolerate what a model does to a placeholder it copies: a space inside, lower case.
-PLACEHOLDER_RE = re.compile(PLACEHOLDER_PREFIX + r"\s?([A-Z]{2})(?![A-Za-z])", re.IGNORECASE)
+PLACEHOLDER_RE = re.compile(
+    r"(?<![A-Za-z])" + PLACEHOLDER_PREFIX + r"\s?([A-Z]{1,2})(?![A-Za-z])", re.IGNORECASE
+)
 
 ZH_UNITS: dict[str, str] = {
     "平方公里": "km²",
@@ -120,7 +126,12 @@ class Restored:
 
 
 def placeholder(index: int) -> str:
-    return PLACEHOLDER_PREFIX + _LETTERS[(index // 26) % 26] + _LETTERS[index % 26]
+    if not 0 <= index < MAX_PLACEHOLDERS:
+        raise ValueError(f"placeholder index {index} out of range")
+    if index < 26:
+        return PLACEHOLDER_PREFIX + _LETTERS[index]
+    index -= 26
+    return PLACEHOLDER_PREFIX + _LETTERS[index // 26] + _LETTERS[index % 26]
 
 
 def _thousands(number: str) -> str:
@@ -254,19 +265,27 @@ def protect(zh: str, terms: TermIndex | None = None) -> ProtectedText:
         start, end = match.span()
         if free(start, end):
             covered.append((start, end, "literal", text[start:end], None))
-    covered.sort()
+    # Beyond the last placeholder name a span stays as it is; the checks after MT still see it.
+    covered = sorted(covered)[:MAX_PLACEHOLDERS]
     spans: list[ProtectedSpan] = []
-    pieces: list[str] = []
+    protected = ""
     position = 0
     for start, end, kind, en, term_zh in covered:
         name = placeholder(len(spans))
         spans.append(ProtectedSpan(name, kind, text[start:end], en, term_zh))
-        before = text[position:start]
-        pieces.append(before + (" " if before and not before.endswith(" ") else "") + name + " ")
+        protected = _joined(protected, text[position:start])
+        protected = _joined(protected, name)
         position = end
-    pieces.append(text[position:])
-    protected = re.sub(r" {2,}", " ", "".join(pieces)).strip()
-    return ProtectedText(source=zh, text=protected, spans=spans)
+    protected = _joined(protected, text[position:])
+    return ProtectedText(source=zh, text=re.sub(r" {2,}", " ", protected).strip(), spans=spans)
+
+
+def _joined(left: str, right: str) -> str:
+    """`left + right`, with a space where a Latin letter or digit would run into a placeholder's."""
+    meeting = left[-1:] + right[:1]
+    if len(meeting) == 2 and meeting.isascii() and meeting.isalnum():
+        return left + " " + right
+    return left + right
 
 
 def restore(mt_output: str, protected: ProtectedText) -> Restored:
@@ -301,9 +320,11 @@ def inline_text(protected: ProtectedText) -> str:
     """The protected sentence with each placeholder replaced by its English (the retry input when a
     model mangles placeholders: models tend to copy Latin text, numbers and symbols)."""
     by_name = {span.placeholder: span.en for span in protected.spans}
-    return PLACEHOLDER_RE.sub(
-        lambda m: by_name.get(PLACEHOLDER_PREFIX + m.group(1).upper(), m.group(0)), protected.text
+    # Spaced, so that inline English reaches the tokenizer as words ("▁perovskite"), not word pieces.
+    text = PLACEHOLDER_RE.sub(
+        lambda m: f" {by_name.get(PLACEHOLDER_PREFIX + m.group(1).upper(), m.group(0))} ", protected.text
     )
+    return re.sub(r" {2,}", " ", text).strip()
 
 
 def verify_inline(mt_output: str, protected: ProtectedText) -> Restored:

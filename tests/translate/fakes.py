@@ -31,7 +31,7 @@ DICTIONARY = {
 class FakeEngine:
     """Translates word by word; Chinese it does not know stays Chinese (QA must catch it).
 
-    - `drop`: placeholders (e.g. "ZXAA") to drop from the FIRST hypothesis only;
+    - `drop`: placeholders (e.g. "ZXA") to drop from the FIRST hypothesis only;
     - `drop_always`: placeholders to drop from every hypothesis;
     - `first_hypothesis`: replaces the best hypothesis text (e.g. with a forbidden rendering);
     - `suppress` given by the caller removes hypotheses that contain a suppressed form.
@@ -46,7 +46,8 @@ class FakeEngine:
 
     def _translate(self, text: str) -> str:
         for zh in sorted(DICTIONARY, key=len, reverse=True):
-            text = text.replace(zh, DICTIONARY[zh])
+            # Words come out as words, as a model's pieces do, even next to a placeholder ("ZXA模组").
+            text = text.replace(zh, f" {DICTIONARY[zh]} ")
         text = text.replace("。", ".").replace("；", ";").replace("，", ",")
         return re.sub(r"\s+", " ", text).strip()
 

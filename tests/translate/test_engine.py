@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import TranslationError
-from generator.translate.engine import CTranslate2Engine
+from generator.translate.engine import CTranslate2Engine, cpu_workers
 from generator.translate.models import find_package, install_package, installed_packages, read_package
 
 
@@ -20,7 +20,7 @@ def engine(fixture_argosmodel: Path, isolated_state: Path) -> CTranslate2Engine:
 
 
 def test_nbest_output_in_score_order(engine: CTranslate2Engine) -> None:
-    outputs = engine.translate(["项目由企业牵头申报。", "ZXAA 柔性 ZXAB 。"], num_hypotheses=3)
+    outputs = engine.translate(["项目由企业牵头申报。", "ZXA柔性ZXB。"], num_hypotheses=3)
     assert len(outputs) == 2
     for hypotheses in outputs:
         assert len(hypotheses) == 3
@@ -51,3 +51,18 @@ def test_a_package_without_a_model_is_not_used(tmp_path: Path, isolated_state: P
     assert find_package() is None
     with pytest.raises(TranslationError, match="model.bin"):
         CTranslate2Engine(read_package(broken))
+
+
+@pytest.mark.parametrize(
+    ("threads", "expected"), [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)), (8, (4, 2)), (16, (4, 4)), (6, (4, 1))]
+)
+def test_cores_go_to_parallel_batches_first(threads: int, expected: tuple[int, int]) -> None:
+    assert cpu_workers(threads) == expected
+
+
+def test_parallel_workers_give_the_output_of_one(engine: CTranslate2Engine) -> None:
+    sentences = ["项目由企业牵头申报。", "ZXA柔性ZXB。", "设计生产大面积模组。"] * 20
+    one = CTranslate2Engine(engine.model, threads=1, max_batch_tokens=64)
+    two = CTranslate2Engine(engine.model, threads=2, max_batch_tokens=64)
+    assert (one.translator.num_translators, two.translator.num_translators) == (1, 2)
+    assert one.translate(sentences, num_hypotheses=2) == two.translate(sentences, num_hypotheses=2)

@@ -52,9 +52,9 @@ def test_clean_run_sends_register_terms_and_placeholders(terms: TermIndex) -> No
     assert first["response_format"]["type"] == "json_schema"
     assert first["temperature"] == 0.0
     sent = segments_sent(first)
-    assert sent[0]["zh"] == "研制面积 ZXAA 的钙钛矿太阳能电池原型。"
+    assert sent[0]["zh"] == "研制面积ZXA的钙钛矿太阳能电池原型。"
     assert sent[0]["terms"] == {"钙钛矿太阳能电池": "perovskite solar cell"}
-    assert sent[0]["placeholders"] == ["ZXAA"]
+    assert sent[0]["placeholders"] == ["ZXA"]
     assert "terms" not in sent[1]  # only the pairs that occur in the segment
 
 
@@ -74,7 +74,7 @@ def test_dropped_placeholder_retried_alone_with_the_finding_stated(terms: TermIn
     retried = segments_sent(script.requests[1])
     # Segments 0 and 1 have placeholders; 2 and 3 were accepted on the first attempt.
     assert [s["id"] for s in retried] == ["0", "1"]
-    assert retried[0]["fix"] == ["the placeholder ZXAA (>1000 cm²) is missing"]
+    assert retried[0]["fix"] == ["the placeholder ZXA (>1000 cm²) is missing"]
     assert "previous_attempt" in retried[0]
 
 
@@ -93,7 +93,7 @@ def test_persistent_failure_becomes_a_flagged_draft(terms: TermIndex) -> None:
     assert result.en == "text text perovskite solar cell text"
     assert result.issues == [
         "mt: llm: still failing after 3 attempts",
-        "mt: llm: the placeholder ZXAA (>1000 cm²) is missing",
+        "mt: llm: the placeholder ZXA (>1000 cm²) is missing",
     ]
 
 

@@ -16,7 +16,7 @@ def test_placeholders_pass_through_and_english_is_restored(terms: TermIndex) -> 
 
 
 def test_rerank_prefers_a_hypothesis_that_keeps_every_placeholder(terms: TermIndex) -> None:
-    engine = FakeEngine(drop={"ZXAA"})
+    engine = FakeEngine(drop={"ZXA"})
     [result] = translate_texts(["效率≥20%的钙钛矿太阳能电池。"], engine, terms, num_hypotheses=4)
     assert "≥ 20%" in result.en and result.issues == []
     assert len(engine.calls) == 1
@@ -30,23 +30,23 @@ def test_first_pass_asks_one_hypothesis_the_retry_an_nbest_list(terms: TermIndex
             asked.append(num_hypotheses)
             return super().translate(sentences, num_hypotheses=num_hypotheses, suppress=suppress)
 
-    [result] = translate_texts(["效率≥20%的钙钛矿太阳能电池。"], Counting(drop={"ZXAA"}), terms)
+    [result] = translate_texts(["效率≥20%的钙钛矿太阳能电池。"], Counting(drop={"ZXA"}), terms)
     assert asked == [1, 4]
     assert "≥ 20%" in result.en
     assert result.issues == ["mt: placeholders lost; decoded again with the English inline"]
 
 
 def test_a_lost_placeholder_is_reported_not_hidden(terms: TermIndex) -> None:
-    engine = FakeEngine(drop_always={"ZXAA", "≥ 20%"})
+    engine = FakeEngine(drop_always={"ZXA", "≥ 20%"})
     [result] = translate_texts(["效率≥20%。"], engine, terms)
     assert "20" not in result.en
     assert any("lost" in issue and "≥20%" in issue for issue in result.issues)
-    [result] = translate_texts(["效率≥20%。"], FakeEngine(drop_always={"ZXAA"}), terms, retry_inline=False)
+    [result] = translate_texts(["效率≥20%。"], FakeEngine(drop_always={"ZXA"}), terms, retry_inline=False)
     assert any("lost" in issue for issue in result.issues)
 
 
 def test_mangled_placeholders_are_retried_with_inline_english(terms: TermIndex) -> None:
-    engine = FakeEngine(drop_always={"ZXAA", "ZXAB"})
+    engine = FakeEngine(drop_always={"ZXA", "ZXB"})
     [result] = translate_texts(["效率≥20%的钙钛矿太阳能电池。"], engine, terms)
     assert "≥ 20%" in result.en and "perovskite solar cell" in result.en
     assert result.issues == ["mt: placeholders lost; decoded again with the English inline"]
@@ -77,7 +77,7 @@ def test_forbidden_rendering_that_survives_is_flagged(terms: TermIndex) -> None:
         def translate(self, sentences, *, num_hypotheses=1, suppress=()):
             return super().translate(sentences, num_hypotheses=num_hypotheses, suppress=())
 
-    engine = Stubborn(first_hypothesis={"高": "ZXAA, also called coulomb efficiency, is high."})
+    engine = Stubborn(first_hypothesis={"高": "ZXA, also called coulomb efficiency, is high."})
     [result] = translate_texts(["库伦效率高。"], engine, terms, retry_inline=False)
     assert "Coulombic efficiency" in result.en
     assert any("forbidden 'coulomb efficiency'" in issue for issue in result.issues)

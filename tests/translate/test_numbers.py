@@ -55,3 +55,17 @@ def test_numbers_are_a_multiset() -> None:
 
 def test_thousands_separator_and_plain_digits_are_the_same_value() -> None:
     assert en_numbers("50,000") == en_numbers("50000") == zh_numbers("5万")
+
+
+@pytest.mark.parametrize(
+    "en",
+    [
+        "a 1234567890123456789012345678901234 b",  # more digits than Decimal's precision
+        "10^99999999999 and 0.5^{-99999999999}",  # powers beyond Decimal's range
+        "10^" + "9" * 5000,  # an exponent Python would refuse to read as an int
+        "10¹⁵⁰",
+    ],
+)
+def test_garbage_numbers_in_mt_output_are_reported_not_fatal(en: str) -> None:
+    missing, extra = number_difference("效率20%", en)
+    assert missing == ["20"] and extra
