@@ -158,6 +158,7 @@ cleared_for_release = false   # true only when the issuing office cleared the te
 
 # [mt]
 # engine = "auto"            # auto | memory | argos | ct2 | llm
+# threads = 0                # CPU threads for argos/ct2 (0: all cores)
 """
 
 _TERMS_HEADER = "zh,en,status,variants,forbidden,domain,pos,case_sensitive,sources,note\n"

@@ -44,9 +44,10 @@ def cpu_workers(threads: int) -> tuple[int, int]:
     """(batches decoded in parallel, threads each) for `threads` CPU threads.
 
     A batch's matrices are too small to keep several OpenMP threads busy: on the 2-core benchmark
-    machine, 120 segments took 21.8 s with two threads on one batch at a time and 14.6 s with two
-    batches side by side, one thread each (benchmarks/bench_translate.py). The workers share the
-    weights but not their buffers, so wider machines give each of four workers more threads.
+    machine (opus-mt-sized model, int8, 120 segments), two threads on one batch at a time took
+    16.2 s, two batches side by side with one thread each 8.0 s, and 6.8 s in batches of 512 tokens
+    instead of 2,048. The workers share the weights but not their buffers, so wider machines give
+    each of four workers more threads.
     """
     workers = max(1, min(threads, 4))
     return workers, max(1, threads // workers)
@@ -60,7 +61,7 @@ class CTranslate2Engine:
         model: Ct2Model | ArgosPackage,
         *,
         beam_size: int = 4,
-        max_batch_tokens: int = 2048,
+        max_batch_tokens: int = 512,
         compute_type: str = "auto",
         threads: int = 0,
     ) -> None:
