@@ -4,10 +4,11 @@
 (an all-capital Latin token such as ``ZXB``; MT models copy unknown acronyms as they are) and
 remembers the English each placeholder stands for. Placeholders are short and written without
 spaces next to Chinese, as Chinese writes Latin tokens: every piece is read by the encoder and
-copied by the decoder (``␣ZXAB␣`` cost six sentencepiece pieces, ``ZXB`` costs three or four).
+copied by the decoder (in the benchmark model, ``␣ZXAB␣`` cost six pieces, ``ZXB`` three or four).
 Numbers and units get their house-style English at this point (``≥20%`` → ``≥ 20%``, ``1 万平方公里``
-→ ``10,000 km²``, ``1~2`` → ``1–2``), glossary terms their approved English. `restore()` puts the English back and reports every placeholder the
-model lost or repeated, so that the failure reaches QA instead of being hidden.
+→ ``10,000 km²``, ``1~2`` → ``1–2``), glossary terms their approved English. `restore()` puts the
+English back and reports every placeholder the model lost or repeated, so that the failure reaches
+QA instead of being hidden.
 """
 
 from __future__ import annotations

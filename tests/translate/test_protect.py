@@ -5,7 +5,14 @@ import pytest
 from generator.model import Guide
 from generator.segments import segment_guide
 from generator.translate.numbers import number_difference
-from generator.translate.protect import format_quantity, protect, restore
+from generator.translate.protect import (
+    MAX_PLACEHOLDERS,
+    PLACEHOLDER_RE,
+    format_quantity,
+    placeholder,
+    protect,
+    restore,
+)
 from generator.translate.termbase import TermIndex, load_term_index, term
 
 
@@ -97,3 +104,23 @@ def test_a_unit_term_inside_a_quantity_does_not_split_it() -> None:
     terms = TermIndex([term("人民币", "CNY"), term("5G通信", "5G communication")])
     assert [s.en for s in protect("国拨经费概算3.6亿元人民币。", terms).spans] == ["CNY 360 million"]
     assert [s.en for s in protect("面向5G通信的芯片", terms).spans] == ["5G communication"]
+
+
+def test_placeholders_are_short_and_unspaced_next_to_chinese(terms: TermIndex) -> None:
+    item = protect("研制面积>1000 cm²的钙钛矿太阳能电池，采用AI和GPU。", terms)
+    assert item.text == "研制面积ZXA的ZXB，采用ZXC和ZXD。"
+    assert restore("A ZXB with an area of ZXA, using zxc and ZX D.", item).en == (
+        "A perovskite solar cell with an area of > 1000 cm², using AI and GPU."
+    )
+    # Side by side they stay apart, so that neither runs into the other.
+    assert protect("柔性钙钛矿太阳能电池", terms).text == "ZXA ZXB"
+
+
+def test_placeholder_names_run_out_without_repeating() -> None:
+    names = [placeholder(index) for index in range(MAX_PLACEHOLDERS)]
+    assert len(set(names)) == len(names) and names[26] == "ZXAA" and names[-1] == "ZXZZ"
+    assert all(PLACEHOLDER_RE.fullmatch(name) for name in names)
+    with pytest.raises(ValueError):
+        placeholder(MAX_PLACEHOLDERS)
+    many = protect("、".join(f"第{i}" for i in range(MAX_PLACEHOLDERS + 5)))
+    assert len(many.spans) == MAX_PLACEHOLDERS and "第703" in many.text
