@@ -28,6 +28,7 @@ document with a DOCTYPE is refused.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -434,7 +435,8 @@ def _children(element: etree._Element, *names: str) -> list[etree._Element]:
 
 
 def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """The element's text with XML whitespace collapsed; a no-break space (10\u00a0km) is content."""
+    return " ".join(re.split(r"[ \t\r\n]+", "".join(element.itertext()).strip(" \t\r\n")))
 
 
 def read_tbx(path: Path) -> ReviewFile:

@@ -312,3 +312,19 @@ def test_not_a_workbook(tmp_path: Path) -> None:
         other = tmp_path / "x.ods"
         other.write_text("", encoding="utf-8")
         read_review_file(other)
+
+
+@pytest.mark.parametrize("kind", sorted(EXPORTERS))
+def test_no_break_spaces_survive_the_round_trip(tmp_path: Path, kind: str) -> None:
+    terms_dir = tmp_path / "terms"
+    terms_dir.mkdir()
+    (terms_dir / "t.csv").write_text(
+        "zh,en,status,variants,forbidden,domain,pos,case_sensitive,sources,note\n"
+        "钕玻璃,Nd\u00a0glass,approved,,,,,,,\n",
+        encoding="utf-8",
+    )
+    termbase = load_termbase(terms_dir)
+    exported = tmp_path / f"review.{kind}"
+    EXPORTERS[kind](termbase, exported)
+    assert [row.entry.en for row in read_review_file(exported).rows] == ["Nd\u00a0glass"]
+    assert plan_import(termbase, read_review_file(exported)).changed == []
