@@ -48,6 +48,9 @@ _NUMBER = re.compile(r"^(\d{1,3})((?:\s*[.．]\s*\d{1,2}){0,2})(\s*[.．、])?\s
 _LOOSE_NUMBER = re.compile(r"^([0-9lIOo〇]{1,3})((?:\s*[.．]\s*[0-9lIOo〇]{1,2}){1,2})\s*(?=\S)")
 _TYPE_LABEL = re.compile(r"[（(]\s*((?:基\s*础\s*研\s*究|共\s*性\s*关\s*键\s*技\s*术|应\s*用\s*示\s*范)\s*类?)\s*[）)]?\s*$")
 _PREAMBLE_HEADING = re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.+)$")  # 一、总体目标
+# The guide's title line: it ends in 指南 (…申报指南, …申报指南（仅国内部分）).
+_TITLE_END = re.compile(r"指南\s*(?:[（(][^（）()]*[）)])?$")
+_TITLE_BLOCKS = 4  # the title is among the first few blocks (附件, a file number, the title)
 _SUBSECTION_HEADING = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.+)$")  # （一）新能源
 _AREA_TITLE = re.compile(rf"^[{HAN}][{HAN}A-Za-z0-9 ]{{0,24}}$")
 _ITEM_LABEL = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")
@@ -343,8 +346,12 @@ def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
             previous.parts.append(text)
             previous.raw_lines.append(stripped)
             previous.last = number
+            # A title wrapped over lines ends at 指南; the paragraph below it is not its continuation.
+            previous.closed = len(blocks) <= _TITLE_BLOCKS and bool(_TITLE_END.search(text))
             continue
-        blocks.append(_OpenBlock(parts=[text], raw_lines=[stripped], first=number, last=number, closed=_opens_heading(text) or _heading_like(text) is not None))
+        closed = _opens_heading(text) or _heading_like(text) is not None
+        closed = closed or (len(blocks) < _TITLE_BLOCKS and bool(_TITLE_END.search(text)))
+        blocks.append(_OpenBlock(parts=[text], raw_lines=[stripped], first=number, last=number, closed=closed))
         heading = _accepted_number(text, expected)
         if heading is not None:
             last = heading
@@ -707,6 +714,26 @@ def read_facts(preamble_text: str) -> GuideFacts:
     return facts
 
 
+def _first_of_chinese_numbered_areas(blocks: list[_Block], index: int) -> bool:
+    """Whether the 一、… heading at `index`, right above the first direction, is the first area.
+
+    Guides whose areas are numbered 一、二、… put the first area's heading where a preamble
+    section heading could be. It is an area when the heading with the next numeral is one (二、…
+    followed by directions); 二、指南方向 above the areas is not, as 三、申报要求 opens the closing part.
+    """
+    heading = _PREAMBLE_HEADING.match(blocks[index].text)
+    if heading is None or not _title_like(heading.group(2), 40):
+        return False
+    number = _cn_number(heading.group(1))
+    if number is None:
+        return False
+    for later in range(index + 1, len(blocks)):
+        sibling = _PREAMBLE_HEADING.match(blocks[later].text)
+        if sibling is not None and _cn_number(sibling.group(1)) == number + 1:
+            return _section_at(blocks, later, None) is not None
+    return False
+
+
 def _first_item(blocks: list[_Block]) -> int | None:
     return next((index for index in range(len(blocks)) if _item_at(blocks, index) is not None), None)
 
@@ -825,6 +852,8 @@ def parse_source(source: SourceText) -> Guide:
     floor = blocks.index(title_block) + 1 if title_block is not None else 0
     start = next((i for i in range(floor, first_item) if _heading_like(blocks[i].text) == "strong"), first_item)
     while start > floor and (_section_shape(blocks[start - 1].text) and not _PREAMBLE_HEADING.match(blocks[start - 1].text)):
+        start -= 1
+    if start > floor and _first_of_chinese_numbered_areas(blocks, start - 1):
         start -= 1
     for block in blocks[floor:start]:
         section = _PREAMBLE_HEADING.match(block.text)

@@ -207,3 +207,49 @@ def test_a_heading_wrapped_onto_a_second_line() -> None:
     guide = parse_text(text)
     assert [(d.id, d.title_zh) for d in guide.directions][1] == ("3.3", "钢铁流程氢冶金合作研究")
     assert guide.directions[1].title_raw == "3.3 钢铁流程氢冶金\n合作研究（基础研究类）"
+
+
+CHINESE_NUMERAL_AREAS = """“先进材料”重点专项2025年度项目申报指南
+
+本专项面向国家重大需求，部署以下任务。
+
+一、新能源材料
+
+1. 钙钛矿太阳能电池关键技术
+
+研究内容：研究大面积钙钛矿薄膜制备方法。
+
+考核指标：光电转换效率≥20%。
+
+2. 固态电池电解质
+
+研究内容：研究硫化物电解质的界面稳定性。
+
+二、先进结构材料
+
+3. 高强韧铝合金构件制备技术
+
+研究内容：研究大规格铝合金铸锭的均匀化制备技术。
+
+三、申报要求
+
+项目须由企业牵头申报。
+"""
+
+
+def test_areas_numbered_with_chinese_numerals_start_at_the_first() -> None:
+    guide = parse_text(CHINESE_NUMERAL_AREAS)
+    assert [(a.id, a.title_zh, a.direction_ids) for a in guide.areas] == [
+        ("一", "新能源材料", ["1", "2"]),
+        ("二", "先进结构材料", ["3"]),
+    ]
+    assert [p.text for s in guide.preamble for p in s.paragraphs] == ["本专项面向国家重大需求，部署以下任务。"]
+    assert [s.title_zh for s in guide.closing] == ["三、申报要求"]
+    assert not has_errors(validate_guide(guide))
+
+
+def test_the_title_line_is_not_joined_to_the_paragraph_below() -> None:
+    guide = parse_text(CHINESE_NUMERAL_AREAS)
+    assert guide.title_zh == "“先进材料”重点专项2025年度项目申报指南"
+    wrapped = CHINESE_NUMERAL_AREAS.replace("2025年度项目申报指南", "2025年度\n项目申报指南", 1)
+    assert parse_text(wrapped).title_zh == guide.title_zh
