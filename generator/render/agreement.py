@@ -103,6 +103,8 @@ class AgreementContext:
     annex_b_note: Pair
     accession: tuple[Pair, ...]
     choices: AgreementChoices = field(default_factory=AgreementChoices)
+    # Annex A is titled "Research content and assessment indicators" only where the direction has both.
+    content_and_indicators: bool = True
 
     def number_of(self, key: str) -> str:
         for clause in self.clauses:
@@ -410,7 +412,7 @@ def _clause_set(
     max_units = _stated(conditions.max_chinese_units)
     _definitions(s)
     _purpose_and_term(s, direction, conditions)
-    _roles_and_governance(s)
+    _roles_and_governance(s, direction)
     _funding_and_background(s, direction, conditions)
     _ownership(s, choices, parties, blank)
     _access(s, choices)
@@ -425,6 +427,11 @@ def _clause_set(
     return s
 
 
+def has_content_and_indicators(direction: DirectionContext) -> bool:
+    """Whether the direction states research content and assessment indicators (Annex A's title)."""
+    return bool(direction.content and direction.indicators)
+
+
 def _purpose_and_term(s: _ClauseSet, direction: DirectionContext, conditions: Conditions) -> None:
     s.clause("purpose", N_("Purpose and scope"))
     s.item(
@@ -433,6 +440,12 @@ def _purpose_and_term(s: _ClauseSet, direction: DirectionContext, conditions: Co
             "This Agreement sets out the rights and obligations of the Parties in carrying out the Project. The "
             "Project covers the research content and assessment indicators of direction %(id)s, set out in "
             "Annex A."
+        )
+        if has_content_and_indicators(direction)
+        # Other layouts (an intergovernmental item: agreement, domains, numbers) name no such parts.
+        else N_(
+            "This Agreement sets out the rights and obligations of the Parties in carrying out the Project. The "
+            "Project is carried out under direction %(id)s of the call, set out in Annex A."
         ),
         id=direction.id,
     )
@@ -476,7 +489,7 @@ def _purpose_and_term(s: _ClauseSet, direction: DirectionContext, conditions: Co
     )
 
 
-def _roles_and_governance(s: _ClauseSet) -> None:
+def _roles_and_governance(s: _ClauseSet, direction: DirectionContext) -> None:
     s.clause("roles", N_("Roles and obligations of the Parties"))
     s.item(
         "roles-lead",
@@ -491,6 +504,12 @@ def _roles_and_governance(s: _ClauseSet) -> None:
             "The Chinese Parties are responsible towards MOST for achieving the assessment indicators in Annex "
             "A, for the use of national funding and for annual, mid-term and final reporting, as the Task "
             "Agreement and the rules of MOST provide. Annex B allocates these tasks among them."
+        )
+        if direction.indicators
+        else N_(
+            "The Chinese Parties are responsible towards MOST for achieving the assessment indicators set in "
+            "the Task Agreement, for the use of national funding and for annual, mid-term and final reporting, "
+            "as the Task Agreement and the rules of MOST provide. Annex B allocates these tasks among them."
         ),
     )
     s.item(
@@ -1353,9 +1372,15 @@ def build_agreement_context(
                 "One table per Party. The Chinese Parties also state which assessment indicators of Annex A each "
                 "is responsible for; a Foreign Partner lists only its own tasks and contributions."
             )
+            if direction.indicators
+            else N_(
+                "One table per Party. The Chinese Parties also state which parts of the Project each is "
+                "responsible for; a Foreign Partner lists only its own tasks and contributions."
+            )
         ),
         accession=_accession(direction, max_units),
         choices=choices,
+        content_and_indicators=has_content_and_indicators(direction),
     )
 
 

@@ -178,6 +178,19 @@ def test_the_agreement_annex_holds_the_items_fields(calls) -> None:
     assert "合作协议" in annex and "Priority fields" in annex and "1000万元" in annex
 
 
+def test_the_agreement_names_no_parts_an_item_does_not_have(calls) -> None:
+    """An intergovernmental item states no research content or indicators: Annex A holds neither."""
+    text = _text(_render(calls["intergovernmental-numbered.txt"], "agreement", "bilingual", "1"))
+    assert "research content" not in text.lower() and "研究内容" not in text
+    assert "indicators in Annex A" not in text and "indicators of Annex A" not in text
+    assert "附件A考核指标" not in text and "附件A所列考核指标" not in text
+    assert "Annex A: 申报指南所列指南方向 · The direction as published in the call" in text
+    assert "carried out under direction 1 of the call" in text and "indicators set in the Task Agreement" in text
+    both = _text(_render(calls["key-special-three-level.txt"], "agreement", "bilingual", "1.1.1"))
+    assert "research content and assessment indicators of direction 1.1.1" in both
+    assert "assessment indicators in Annex A" in both
+
+
 def test_the_bundled_guide_still_shows_its_general_rules() -> None:
     parse = pytest.importorskip("generator.parse")
     call = build_call_context(parse.load_bundled_guide(), issued=ISSUED)
