@@ -358,9 +358,7 @@ class _Writer:
             parent = element.getparent()
             if parent is not None and parent.get("id") and parent.find(tag) is element:
                 self.bookmark(heading, parent.get("id") or "")
-            if ("area" in _classes(element.getparent()) and tag == "h1") or (
-                _classes(element.getparent()) & {"annex", "signatures"}
-            ):
+            if _starts_a_page(element):
                 heading.paragraph_format.page_break_before = True
             return
         if tag in ("h1", "h2", "h3", "h4"):
@@ -582,6 +580,24 @@ def _agreement_row_heights(table: Table, classes: set[str]) -> None:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
+
+
+def _starts_a_page(heading: HtmlElement) -> bool:
+    """Whether `heading` opens a section that style.css starts on a new page.
+
+    Only the section's first heading breaks (not the sub-headings of Annex A), and an annex that
+    follows another annex does not (`.annex + .annex { break-before: auto }`).
+    """
+    tag, section = heading.tag, heading.getparent()
+    if section is None or next((c for c in section if c.tag in ("h1", "h2", "h3", "h4")), None) is not heading:
+        return False
+    classes = _classes(section)
+    if "area" in classes:
+        return tag == "h1"
+    if "annex" in classes:
+        previous = section.getprevious()
+        return previous is None or "annex" not in _classes(previous)
+    return "signatures" in classes
 
 
 def _repeat_header(row: object) -> None:

@@ -46,6 +46,15 @@ def test_real_heading_styles(agreement, call_en):
     )
 
 
+def test_page_breaks_as_in_the_pdf(agreement):
+    """Signatures and the first annex start a page; Annex A's sub-headings and later annexes do not."""
+    breaking = [p.text for p in agreement.paragraphs if p.paragraph_format.page_break_before]
+    assert len(breaking) == 2
+    assert "Signatures" in breaking[0] and "Annex A" in breaking[1]
+    annex_headings = [p.text for p in agreement.paragraphs if "Annex" in p.text and p.style.name == "Heading 2"]
+    assert len(annex_headings) == 4
+
+
 def test_east_asian_fonts_on_styles_and_runs(agreement):
     for name in ("Normal", "Heading 1", "Heading 2", "Title"):
         fonts = agreement.styles[name].element.rPr.find(qn("w:rFonts"))
