@@ -461,11 +461,19 @@ def _section_at(blocks: list[_Block], index: int, last: tuple[int, ...] | None) 
         return None
     if shape.rank == 1:
         return shape
-    # 一、… groups the items that follow it; otherwise it starts the closing part (三、申报要求).
-    following = index + 1 < len(blocks) and (
-        _item_at(blocks, index + 1) is not None or _section_shape(blocks[index + 1].text)
-    )
-    return shape if following else None
+    # 一、… groups the items that follow it; otherwise it starts the closing part (三、申报要求, even
+    # when （一）… subsections follow: they hold no directions).
+    return shape if _groups_directions(blocks, index) else None
+
+
+def _groups_directions(blocks: list[_Block], index: int) -> bool:
+    """Whether a direction follows the 一、 heading at `index`, right below it or under its （一） sections."""
+    for later in range(index + 1, len(blocks)):
+        if _item_at(blocks, later) is not None:
+            return True
+        if _PREAMBLE_HEADING.match(blocks[later].text) or not _section_shape(blocks[later].text):
+            return False
+    return False
 
 
 def _section_shape(text: str) -> bool:

@@ -253,3 +253,15 @@ def test_the_title_line_is_not_joined_to_the_paragraph_below() -> None:
     assert guide.title_zh == "“先进材料”重点专项2025年度项目申报指南"
     wrapped = CHINESE_NUMERAL_AREAS.replace("2025年度项目申报指南", "2025年度\n项目申报指南", 1)
     assert parse_text(wrapped).title_zh == guide.title_zh
+
+
+def test_a_closing_part_with_subsections_holds_no_areas() -> None:
+    text = (FIXTURES / "key-special-chinese-sections.txt").read_text(encoding="utf-8") + (
+        "\n三、申报要求\n\n（一）申报单位要求\n\n申报单位应为中国境内注册的科研院所、高等学校和企业。\n\n"
+        "（二）其他要求\n\n项目执行期一般为3年。\n"
+    )
+    guide = parse_text(text)
+    assert [a.id for a in guide.areas] == ["（一）", "（二）"]
+    assert [s.title_zh for s in guide.closing][-1] == "三、申报要求"
+    assert [p.text for p in guide.closing[-1].paragraphs][:2] == ["（一）申报单位要求", "申报单位应为中国境内注册的科研院所、高等学校和企业。"]
+    assert not has_errors(validate_guide(guide))
