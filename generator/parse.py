@@ -51,6 +51,8 @@ _PREAMBLE_HEADING = re.compile(rf"^([{_CN}]+)\s*[、.．]\s*(.+)$")  # 一、总
 # The guide's title line: it ends in 指南 (…申报指南, …申报指南（仅国内部分）).
 _TITLE_END = re.compile(r"指南\s*(?:[（(][^（）()]*[）)])?$")
 _TITLE_BLOCKS = 4  # the title is among the first few blocks (附件, a file number, the title)
+# The annex mark above a guide published as an annex to a notice: 附件, 附件1, 附件 2, 附件三.
+_ANNEX_MARK = re.compile(rf"附件\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})?")
 _SUBSECTION_HEADING = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.+)$")  # （一）新能源
 _AREA_TITLE = re.compile(rf"^[{HAN}][{HAN}A-Za-z0-9 ]{{0,24}}$")
 _ITEM_LABEL = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")
@@ -270,8 +272,8 @@ def _subsection(text: str) -> re.Match[str] | None:
 
 
 def _opens_heading(text: str) -> bool:
-    """A block that nothing is joined to: headings of any level, and 附件."""
-    if _PREAMBLE_HEADING.match(text) or _subsection(text) or text == "附件":
+    """A block that nothing is joined to: headings of any level, and the annex mark (附件1)."""
+    if _PREAMBLE_HEADING.match(text) or _subsection(text) or _ANNEX_MARK.fullmatch(text):
         return True
     numbered = _numbered(text)
     return numbered is not None and _accepted_number(text, {numbered[0]}) is not None
@@ -868,7 +870,7 @@ def parse_source(source: SourceText) -> Guide:
         if section:
             builder.preamble.append(PreambleSection(title_zh=_clean_title(block.text), paragraphs=[], line=block.first))
             continue
-        if block.text == "附件" and not builder.preamble:
+        if _ANNEX_MARK.fullmatch(block.text) and not builder.preamble:
             continue
         if not builder.preamble:
             builder.preamble.append(PreambleSection(title_zh="", paragraphs=[], line=block.first))

@@ -265,3 +265,10 @@ def test_a_closing_part_with_subsections_holds_no_areas() -> None:
     assert [s.title_zh for s in guide.closing][-1] == "三、申报要求"
     assert [p.text for p in guide.closing[-1].paragraphs][:2] == ["（一）申报单位要求", "申报单位应为中国境内注册的科研院所、高等学校和企业。"]
     assert not has_errors(validate_guide(guide))
+
+
+@pytest.mark.parametrize("mark", ["附件", "附件1", "附件 2", "附件三"])
+def test_an_annex_mark_above_the_title_is_not_part_of_it(mark: str) -> None:
+    guide = parse_text(f"{mark}\n\n{CHINESE_NUMERAL_AREAS}")
+    assert guide.title_zh == "“先进材料”重点专项2025年度项目申报指南"
+    assert [p.text for s in guide.preamble for p in s.paragraphs] == ["本专项面向国家重大需求，部署以下任务。"]
