@@ -469,11 +469,12 @@ def _section_at(blocks: list[_Block], index: int, last: tuple[int, ...] | None) 
 
 
 def _groups_directions(blocks: list[_Block], index: int) -> bool:
-    """Whether a direction follows the 一、 heading at `index`, right below it or under its （一） sections."""
+    """Whether a direction follows the 一、 heading at `index` before the next 一、 heading (below it,
+    after an introduction, or under its （一） sections)."""
     for later in range(index + 1, len(blocks)):
         if _item_at(blocks, later) is not None:
             return True
-        if _PREAMBLE_HEADING.match(blocks[later].text) or not _section_shape(blocks[later].text):
+        if _PREAMBLE_HEADING.match(blocks[later].text):
             return False
     return False
 
@@ -863,8 +864,12 @@ def parse_source(source: SourceText) -> Guide:
     start = next((i for i in range(floor, first_item) if _heading_like(blocks[i].text) == "strong"), first_item)
     while start > floor and (_section_shape(blocks[start - 1].text) and not _PREAMBLE_HEADING.match(blocks[start - 1].text)):
         start -= 1
-    if start > floor and _first_of_chinese_numbered_areas(blocks, start - 1):
-        start -= 1
+    # The first area's 一、 heading, perhaps with an introduction between it and what follows.
+    above = start - 1
+    while above > floor and not _PREAMBLE_HEADING.match(blocks[above].text) and _heading_like(blocks[above].text) is None:
+        above -= 1
+    if above >= floor and _first_of_chinese_numbered_areas(blocks, above):
+        start = above
     for block in blocks[floor:start]:
         section = _PREAMBLE_HEADING.match(block.text)
         if section:

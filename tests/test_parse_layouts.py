@@ -248,6 +248,16 @@ def test_areas_numbered_with_chinese_numerals_start_at_the_first() -> None:
     assert not has_errors(validate_guide(guide))
 
 
+def test_the_first_chinese_numeral_area_may_open_with_an_introduction() -> None:
+    text = CHINESE_NUMERAL_AREAS.replace("一、新能源材料\n", "一、新能源材料\n\n本领域部署两个方向。\n", 1)
+    guide = parse_text(text)
+    assert [(a.id, a.direction_ids, [p.text for p in a.paragraphs]) for a in guide.areas] == [
+        ("一", ["1", "2"], ["本领域部署两个方向。"]),
+        ("二", ["3"], []),
+    ]
+    assert [p.text for s in guide.preamble for p in s.paragraphs] == ["本专项面向国家重大需求，部署以下任务。"]
+
+
 def test_the_title_line_is_not_joined_to_the_paragraph_below() -> None:
     guide = parse_text(CHINESE_NUMERAL_AREAS)
     assert guide.title_zh == "“先进材料”重点专项2025年度项目申报指南"
