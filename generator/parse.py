@@ -725,23 +725,28 @@ def read_facts(preamble_text: str) -> GuideFacts:
     return facts
 
 
-def _first_of_chinese_numbered_areas(blocks: list[_Block], index: int) -> bool:
-    """Whether the 一、… heading at `index`, right above the first direction, is the first area.
+def _opens_first_area(blocks: list[_Block], index: int) -> bool:
+    """Whether the 一、… or （一）… heading at `index`, above the first direction, opens the first area.
 
-    Guides whose areas are numbered 一、二、… put the first area's heading where a preamble
-    section heading could be. It is an area when the heading with the next numeral is one (二、…
-    followed by directions); 二、指南方向 above the areas is not, as 三、申报要求 opens the closing part.
+    The first area's heading stands where a preamble section heading could. It is an area when the
+    heading with the next numeral of its kind heads directions too (二、… or （二）… followed by
+    directions); 二、指南方向 above the areas is not, as 三、申报要求 opens the closing part.
     """
-    heading = _PREAMBLE_HEADING.match(blocks[index].text)
+    text = blocks[index].text
+    chinese = _PREAMBLE_HEADING.match(text)
+    heading = chinese or _subsection(text)
     if heading is None or not _title_like(heading.group(2), 40):
         return False
-    number = _cn_number(heading.group(1))
+    number = _cn_number(heading.group(1).strip())
     if number is None:
         return False
     for later in range(index + 1, len(blocks)):
-        sibling = _PREAMBLE_HEADING.match(blocks[later].text)
-        if sibling is not None and _cn_number(sibling.group(1)) == number + 1:
+        rank_zero = _PREAMBLE_HEADING.match(blocks[later].text)
+        sibling = rank_zero if chinese else _subsection(blocks[later].text)
+        if sibling is not None and _cn_number(sibling.group(1).strip()) == number + 1:
             return _section_at(blocks, later, None) is not None
+        if rank_zero is not None and not chinese:
+            return False  # （二） must come before the next 一、 heading
     return False
 
 
@@ -864,11 +869,12 @@ def parse_source(source: SourceText) -> Guide:
     start = next((i for i in range(floor, first_item) if _heading_like(blocks[i].text) == "strong"), first_item)
     while start > floor and (_section_shape(blocks[start - 1].text) and not _PREAMBLE_HEADING.match(blocks[start - 1].text)):
         start -= 1
-    # The first area's 一、 heading, perhaps with an introduction between it and what follows.
+    # The first area's 一、 or （一） heading, perhaps with an introduction before its first direction.
     above = start - 1
-    while above > floor and not _PREAMBLE_HEADING.match(blocks[above].text) and _heading_like(blocks[above].text) is None:
-        above -= 1
-    if above >= floor and _first_of_chinese_numbered_areas(blocks, above):
+    if start == first_item:
+        while above > floor and not _heading_shape(blocks[above].text) and _heading_like(blocks[above].text) is None:
+            above -= 1
+    if above >= floor and _opens_first_area(blocks, above):
         start = above
     for block in blocks[floor:start]:
         section = _PREAMBLE_HEADING.match(block.text)

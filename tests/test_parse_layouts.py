@@ -258,6 +258,16 @@ def test_the_first_chinese_numeral_area_may_open_with_an_introduction() -> None:
     assert [p.text for s in guide.preamble for p in s.paragraphs] == ["本专项面向国家重大需求，部署以下任务。"]
 
 
+def test_the_first_subsection_area_may_open_with_an_introduction() -> None:
+    text = (FIXTURES / "key-special-chinese-sections.txt").read_text(encoding="utf-8")
+    guide = parse_text(text.replace("（一）高性能轻合金\n", "（一）高性能轻合金\n\n本领域部署两个方向。\n", 1))
+    assert [(a.id, a.direction_ids, [p.text for p in a.paragraphs]) for a in guide.areas] == [
+        ("（一）", ["1", "2"], ["本领域部署两个方向。"]),
+        ("（二）", ["3"], []),
+    ]
+    assert [s.title_zh for s in guide.preamble] == ["一、总体目标", "二、指南方向"]
+
+
 def test_the_title_line_is_not_joined_to_the_paragraph_below() -> None:
     guide = parse_text(CHINESE_NUMERAL_AREAS)
     assert guide.title_zh == "“先进材料”重点专项2025年度项目申报指南"

@@ -198,6 +198,8 @@ class AreaContext:
     id: str
     title: Para
     direction_ids: tuple[str, ...]
+    # The guide's text between the area's heading and its first direction (or section).
+    intro: tuple[Para, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -564,6 +566,7 @@ def build_call_context(
             id=area.id,
             title=index.single(f"area-{area.id}", "area_title", area.title_zh),
             direction_ids=tuple(area.direction_ids),
+            intro=index.paragraphs(f"area-{area.id}", "area_intro", area.paragraphs),
         )
         for area in guide.areas
     )

@@ -230,3 +230,18 @@ def test_field_order_follows_the_guide(calls) -> None:
         "other",
     )
     assert calls["key-special-three-level.txt"].direction("1.1.2").field_order == ("content", "indicators", "extra:0")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "bilingual"])
+def test_an_areas_introduction_is_shown_under_its_heading(lang: str) -> None:
+    from generator.parse import parse_text
+
+    text = (GUIDES / "key-special-chinese-sections.txt").read_text(encoding="utf-8").replace(
+        "（一）高性能轻合金\n", "（一）高性能轻合金\n\n本领域部署轻合金构件制备方向。\n", 1
+    )
+    call = build_call_context(parse_text(text), issued=ISSUED)
+    root = lxml.html.document_fromstring(_render(call, "whole", lang, ""))
+    [area] = root.xpath("//section[@id='area-（一）']")
+    assert "本领域部署轻合金构件制备方向。" in area.text_content()
+    first_direction = area.xpath(".//section[starts-with(@id, 'd-')]")[0]
+    assert "本领域部署轻合金构件制备方向。" not in first_direction.text_content()
