@@ -349,7 +349,7 @@ def _blocks(source: SourceText, builder: _Builder) -> list[_Block]:
             previous.raw_lines.append(stripped)
             previous.last = number
             # A title wrapped over lines ends at 指南; the paragraph below it is not its continuation.
-            previous.closed = len(blocks) <= _TITLE_BLOCKS and bool(_TITLE_END.search(text))
+            previous.closed = previous.closed or (len(blocks) <= _TITLE_BLOCKS and bool(_TITLE_END.search(text)))
             continue
         closed = _opens_heading(text) or _heading_like(text) is not None
         closed = closed or (len(blocks) < _TITLE_BLOCKS and bool(_TITLE_END.search(text)))

@@ -292,3 +292,12 @@ def test_an_annex_mark_above_the_title_is_not_part_of_it(mark: str) -> None:
     guide = parse_text(f"{mark}\n\n{CHINESE_NUMERAL_AREAS}")
     assert guide.title_zh == "“先进材料”重点专项2025年度项目申报指南"
     assert [p.text for s in guide.preamble for p in s.paragraphs] == ["本专项面向国家重大需求，部署以下任务。"]
+
+
+def test_the_line_after_a_wrapped_heading_is_not_joined_to_it() -> None:
+    guide = parse_text(
+        "3.2 低碳水泥熟料烧成技术\n合作研究（共性关键技术类）\n本方向面向水泥行业\n\n"
+        "研究内容：研究低钙熟料体系的矿物设计与烧成机理。\n\n考核指标：熟料烧成温度降低100℃以上。\n"
+    )
+    assert guide.directions[0].title_zh == "低碳水泥熟料烧成技术合作研究"
+    assert any("before any field label: 本方向面向水泥行业" in notice.message for notice in guide.notices)
