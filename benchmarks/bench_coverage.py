@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_translate import guide_lines  # noqa: E402  (the same vocabulary lines as the MT benchmark)
 
 # Pattern output split: keywords looked up in the termbase, and the formulaic-sentence rules.
 PROVENANCES = ("reviewed", "keyword", "rule", "mt", "fuzzy", "untranslated")
@@ -54,20 +57,13 @@ def fixture_engine(workdir: Path):
     from generator.translate.models import install_package
     from generator.translate.testing import build_argos_package
 
-    guide_lines = [
-        line.strip()
-        for line in (ROOT / "guides" / "strategic-sti-cooperation.zh.txt")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if line.strip()
-    ]
     english = [
         "The project shall be led by an enterprise.",
         "Develop key technologies for flexible perovskite solar cells.",
         "The ratio of matching funds to national funding shall be no less than 3:1.",
     ] * 40
     archive = build_argos_package(
-        workdir / "coverage-fixture.argosmodel", guide_lines + english, vocab_size=2000, eos_bias=6.0
+        workdir / "coverage-fixture.argosmodel", guide_lines() + english, vocab_size=2000, eos_bias=6.0
     )
     return CTranslate2Engine(install_package(archive, workdir / "packages"))
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_translate import mt_segment_texts  # noqa: E402  (the same segments as the MT benchmark)
+from bench_translate import guide_lines, mt_segment_texts  # noqa: E402  (the same segments as the MT benchmark)
 
 Family = Literal["opus-mt", "nllb", "m2m100"]
 FAMILIES: tuple[Family, ...] = ("opus-mt", "nllb", "m2m100")
@@ -38,13 +38,7 @@ def build(workdir: Path, family: Family) -> Any:
     from generator.translate.models import detect_model
     from generator.translate.testing import build_ct2_model
 
-    lines = [
-        line.strip()
-        for line in (ROOT / "guides" / "strategic-sti-cooperation.zh.txt")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if line.strip()
-    ]
+    lines = guide_lines()
     english = ["The project shall be led by an enterprise.", "Develop key technologies for solar cells."] * 40
     sample = [line for line in lines if 20 <= len(line) <= 120][:16]
     low, high = 5.0, 80.0

@@ -48,6 +48,13 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def guide_lines() -> list[str]:
+    """The bundled guide's non-empty lines: the Chinese side of every benchmark model's vocabulary."""
+    from generator.paths import BUNDLED_GUIDE
+
+    return [line.strip() for line in BUNDLED_GUIDE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def build_model(workdir: Path) -> Path:
     """Build (once) and install the benchmark package; returns the package folder."""
     from generator.translate.models import install_package, read_package
@@ -57,13 +64,7 @@ def build_model(workdir: Path) -> Path:
     installed = packages / "bench-opus-size-zh-en"
     if (installed / "model" / "model.bin").is_file() and (packages / "calibration.json").is_file():
         return installed
-    lines = [
-        line.strip()
-        for line in (ROOT / "guides" / "strategic-sti-cooperation.zh.txt")
-        .read_text(encoding="utf-8")
-        .splitlines()
-        if line.strip()
-    ]
+    lines = guide_lines()
     # Fixed English lines (not the translators' changing files) keep the vocabulary, and so the random
     # model's outputs, the same from run to run.
     english = [

@@ -54,7 +54,6 @@ _TITLE_BLOCKS = 4  # the title is among the first few blocks (附件, a file num
 # The annex mark above a guide published as an annex to a notice: 附件, 附件1, 附件 2, 附件三.
 _ANNEX_MARK = re.compile(rf"附件\s*(?:\d{{1,2}}|[{_CN}]{{1,3}})?")
 _SUBSECTION_HEADING = re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.+)$")  # （一）新能源
-_AREA_TITLE = re.compile(rf"^[{HAN}][{HAN}A-Za-z0-9 ]{{0,24}}$")
 _ITEM_LABEL = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")
 _INLINE_ITEM = re.compile(r"[（(](\d{1,2})[）)]")
 # The labels of schema version 1 may stand without a colon (考核指标（…）); the others need one.
@@ -140,9 +139,7 @@ def _accepted_number(text: str, expected: set[tuple[int, ...]]) -> tuple[int, ..
     if typed is not None and rest[: typed.start()].strip():
         return parts
     if parts in expected:
-        if len(parts) == 1:
-            return parts if _AREA_TITLE.match(rest) or _title_like(rest) else None
-        return parts if _title_like(rest, 200) else None
+        return parts if _title_like(rest, 60 if len(parts) == 1 else 200) else None
     return None
 
 
@@ -218,9 +215,6 @@ def _source(text: str, encoding: str, data: bytes, path: str) -> SourceText:
         raise InputFileError("this looks like a binary file, not a guide text file", path)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return SourceText(path=path, lines=lines, encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
-
-
-@dataclass
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Direction, Guide, Paragraph
+from .model import Direction, Guide, Paragraph, PreambleSection
 
 
 class Provenance(StrEnum):
@@ -133,31 +133,25 @@ def _extra_field_paragraphs(direction: Direction) -> list[tuple[str, list[Paragr
 def guide_segments(guide: Guide) -> Iterator[Segment]:
     """Segments of the guide title, the preamble and the area titles (not the directions)."""
     yield _single("guide", "guide_title", guide.title_zh)
-    for section_index, section in enumerate(guide.preamble):
-        yield Segment(
-            id=f"guide:preamble_heading:{section_index}",
-            scope="guide",
-            field="preamble_heading",
-            index=section_index,
-            paragraph=section_index,
-            zh=section.title_zh,
-        )
-    paragraphs = [paragraph for section in guide.preamble for paragraph in section.paragraphs]
-    yield from _field_segments("guide", "preamble", paragraphs)
+    yield from _section_segments("preamble", guide.preamble)
     for area in guide.areas:
         yield _single(f"area-{area.id}", "area_title", area.title_zh)
         yield from _field_segments(f"area-{area.id}", "area_intro", area.paragraphs)
-    for section_index, section in enumerate(guide.closing):
+    yield from _section_segments("closing", guide.closing)
+
+
+def _section_segments(part: str, sections: list[PreambleSection]) -> Iterator[Segment]:
+    """The headings of the preamble's or the closing part's sections, then all their paragraphs."""
+    for section_index, section in enumerate(sections):
         yield Segment(
-            id=f"guide:closing_heading:{section_index}",
+            id=f"guide:{part}_heading:{section_index}",
             scope="guide",
-            field="closing_heading",
+            field=f"{part}_heading",
             index=section_index,
             paragraph=section_index,
             zh=section.title_zh,
         )
-    closing = [paragraph for section in guide.closing for paragraph in section.paragraphs]
-    yield from _field_segments("guide", "closing", closing)
+    yield from _field_segments("guide", part, [p for section in sections for p in section.paragraphs])
 
 
 def segment_guide(guide: Guide) -> list[Segment]:

@@ -238,8 +238,7 @@ class _Lines:
 class _Reader:
     """Turns one parsed table into a dataclass, collecting every problem with its line."""
 
-    def __init__(self, path: Path, lines: _Lines) -> None:
-        self.path = path
+    def __init__(self, lines: _Lines) -> None:
         self.lines = lines
         self.problems: list[tuple[int | None, str]] = []
 
@@ -363,7 +362,7 @@ def parse_settings(text: str, path: Path) -> Settings:
             int(match.group(1)) if match else None,
         ) from None
     lines = _Lines(text)
-    reader = _Reader(path, lines)
+    reader = _Reader(lines)
     known_tables = ("workspace", "call", "parties", "agreement", "mt", "exchange")
     for key in data:
         if key not in known_tables:

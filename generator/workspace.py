@@ -161,8 +161,6 @@ cleared_for_release = false   # true only when the issuing office cleared the te
 # threads = 0                # CPU threads for argos/ct2 (0: all cores)
 """
 
-_TERMS_HEADER = "zh,en,status,variants,forbidden,domain,pos,case_sensitive,sources,note\n"
-
 
 def create_workspace(folder: Path, guide: Path) -> Path:
     """Lay out a new workspace in `folder` for the guide file `guide`; return its settings path.
@@ -170,6 +168,8 @@ def create_workspace(folder: Path, guide: Path) -> Path:
     Refuses to touch a folder that already has a `callpack.toml`. The guide is copied into
     `guide/` so the workspace holds everything it was built from.
     """
+    from .glossary.termbase import render_term_file  # here, not at start-up
+
     settings_path = folder / SETTINGS_FILE
     if settings_path.exists():
         raise SettingsError(f"{SETTINGS_FILE} already exists: this folder is a workspace", settings_path)
@@ -180,7 +180,7 @@ def create_workspace(folder: Path, guide: Path) -> Path:
     terms = folder / "terms"
     terms.mkdir(exist_ok=True)
     if not any(terms.glob("*.csv")):
-        write_atomic(terms / "project.csv", _TERMS_HEADER)
+        write_atomic(terms / "project.csv", render_term_file(()))
     (folder / "memory").mkdir(exist_ok=True)
     (folder / "output").mkdir(exist_ok=True)
     write_atomic(folder / ".gitignore", "/output/\n/.callpack/\n")

@@ -136,12 +136,14 @@ def workspace_call_context(guide: Guide) -> CallContext:
     """The render context from the workspace: its memory, termbase layers and `[call]` information."""
     from ..render.build import issued_date
     from ..render.context import build_call_context
+    from ..translate.termbase import TermIndex
 
+    termbase = workspace_termbase()  # read once: the translations' index and the documents' labels
     return build_call_context(
         guide,
-        translations=workspace_translations(guide),
+        translations=workspace_translations(guide, TermIndex(termbase)),
         issued=issued_date(current_workspace().settings.call),
-        terms=workspace_termbase(),
+        terms=termbase,
         info=current_workspace().settings.call,
     )
 

@@ -112,6 +112,12 @@ def current_workspace() -> Workspace:
     return _Selection.resolved
 
 
+def exchange_languages() -> tuple[str, str]:
+    """The (source, target) language tags written into exchange files (`[exchange]`)."""
+    exchange = current_workspace().settings.exchange
+    return exchange.source_language, exchange.target_language
+
+
 def guide_path_or_bundled(path: Path | None) -> Path:
     """`path`, or the current workspace's guide."""
     return path if path is not None else current_workspace().guide
@@ -162,9 +168,13 @@ def workspace_term_index() -> TermIndex:
     return TermIndex(workspace_termbase())
 
 
-def workspace_translations(guide: Guide) -> dict[str, Translation]:
-    """The current translation of every segment of `guide` from the workspace's memory (no MT)."""
+def workspace_translations(guide: Guide, terms: TermIndex | None = None) -> dict[str, Translation]:
+    """The current translation of every segment of `guide` from the workspace's memory (no MT).
+
+    `terms`: the workspace's term index when the caller has it already (it is read otherwise).
+    """
     from ..translate.pipeline import translate_guide
 
-    result = translate_guide(guide, engine=None, record=False, terms=workspace_term_index(), **workspace_memory())
+    terms = terms if terms is not None else workspace_term_index()
+    result = translate_guide(guide, engine=None, record=False, terms=terms, **workspace_memory())
     return {translation.segment_id: translation for translation in result.translations}

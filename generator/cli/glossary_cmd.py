@@ -21,6 +21,7 @@ from .common import (
     console,
     current_workspace,
     err_console,
+    exchange_languages,
     reported_errors,
     safe,
     workspace_termbase,
@@ -41,13 +42,6 @@ class ExportFormat(StrEnum):
     TBX = "tbx"
     TBX2008 = "tbx2008"
     CSV = "csv"
-
-
-def _languages() -> tuple[str, str]:
-    from .common import current_workspace
-
-    exchange = current_workspace().settings.exchange
-    return exchange.source_language, exchange.target_language
 
 
 glossary_app = typer.Typer(
@@ -166,9 +160,9 @@ def export_command(
         if format is ExportFormat.XLSX:
             xlsx_format.export_xlsx(termbase, output, found)
         elif format is ExportFormat.TBX:
-            tbx_format.export_tbx(termbase, output, found, *_languages())
+            tbx_format.export_tbx(termbase, output, found, *exchange_languages())
         elif format is ExportFormat.TBX2008:
-            tbx_format.export_tbx2008(termbase, output, found, *_languages())
+            tbx_format.export_tbx2008(termbase, output, found, *exchange_languages())
         else:
             csv_format.export_csv(termbase, output)
         elapsed = time.perf_counter() - started

@@ -15,6 +15,7 @@ from .common import (
     console,
     current_workspace,
     err_console,
+    exchange_languages,
     reported_errors,
     safe,
     workspace_memory,
@@ -113,7 +114,6 @@ def _qa_table(report: QAReport) -> Table:
 
 def _write_qa(result: PipelineResult, terms: TermIndex, engine: str | None) -> QAReport:
     from ..translate.qa import run_qa, write_report
-    from .common import current_workspace
 
     report = run_qa(result.segments, result.translations, terms, engine)
     json_path, html_path = write_report(report, current_workspace().output_dir / "qa")
@@ -268,7 +268,7 @@ def qa_command(
 def models_list() -> None:
     """List installed models: family, languages, size, and whether callpack can use them."""
 
-    from ..translate.models import find_model, installed_models, models_dirs, package_dirs
+    from ..translate.models import installed_models, models_dirs, package_dirs
 
     with reported_errors():
         console.print(
@@ -284,7 +284,7 @@ def models_list() -> None:
                 soft_wrap=True,
             )
             return
-        chosen = find_model()
+        chosen = next((model for model in models if not model.problems()), None)  # as find_model() picks
         for model in models:
             problems = model.problems()
             if problems:
@@ -353,8 +353,6 @@ def _open_memory() -> TranslationMemory:
 
 
 def _exchange() -> ExchangeSettings:
-    from .common import current_workspace
-
     return current_workspace().settings.exchange
 
 
@@ -493,7 +491,7 @@ def xliff_import(
                 resolutions=resolutions,
                 translator=_translator(),
                 dry_run=dry_run,
-                languages=(_exchange().source_language, _exchange().target_language),
+                languages=exchange_languages(),
             )
         for warning in result.warnings:
             err_console.print(
@@ -539,7 +537,7 @@ def memory_import(
                 resolutions=resolutions,
                 translator=_translator(),
                 dry_run=dry_run,
-                languages=(_exchange().source_language, _exchange().target_language),
+                languages=exchange_languages(),
             )
         for unit in unmatched[:20]:
             err_console.print(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import GlossaryError
 from ..fileio import write_atomic
 from .rows import ReviewFile, ReviewRow, neutralize, restore
-from .termbase import HEADER, TermEntry, entry_from_fields, iter_csv_records, read_text
+from .termbase import HEADER, TermEntry, entry_from_fields, iter_csv_records, read_text, render_term_file
 
 # Optional extra columns a reviewer may add after the ten of the format.
 EXTRA_COLUMNS = ("file", "comment")
@@ -18,13 +16,7 @@ EXTRA_COLUMNS = ("file", "comment")
 
 def render_csv(entries: Iterable[TermEntry]) -> str:
     """The termbase format for a spreadsheet: formula-looking cells neutralized (OWASP `'` prefix)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    for entry in sorted(entries, key=lambda e: e.zh):
-        row = entry.to_row()
-        writer.writerow([neutralize(row[name]) for name in HEADER])
-    return buffer.getvalue()
+    return render_term_file(entries, neutralize)
 
 
 def export_csv(entries: Iterable[TermEntry], path: Path) -> None:

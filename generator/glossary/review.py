@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GlossaryError
-from . import csv_format, tbx_format, xlsx_format
 from .rows import ReviewFile, ReviewRow, entry_hash
 from .termbase import DEFAULT_FILE, HEADER, Status, Termbase, TermEntry, write_termbase
 
@@ -84,6 +83,9 @@ class ImportReport:
 
 def read_review_file(path: Path) -> ReviewFile:
     """Read a reviewed XLSX, TBX or CSV file by its extension."""
+    # Imported here: openpyxl and lxml would otherwise load on every callpack command's start-up.
+    from . import csv_format, tbx_format, xlsx_format
+
     suffix = path.suffix.lower()
     if not path.is_file():
         raise GlossaryError("file not found", path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..model import Guide
 from ..segments import Segment, Translation, segment_guide
@@ -24,13 +23,6 @@ class Context:
     direction_id: str | None
     segment_id: str
     en: str | None = None
-
-
-def load_guide(path: Path | None = None) -> Guide:
-    """The parsed guide: the bundled one unless `path`."""
-    from ..parse import load_bundled_guide, parse_guide
-
-    return parse_guide(path) if path is not None else load_bundled_guide()
 
 
 def guide_segments(guide: Guide | None) -> list[Segment]:

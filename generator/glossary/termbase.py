@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -430,8 +430,11 @@ def load_termbase_layers(folders: Sequence[Path]) -> Termbase:
     return Termbase(by_zh.values(), folder=own, reference_zh=reference)
 
 
-def render_term_file(entries: Iterable[TermEntry]) -> str:
-    """The exact text of one termbase file: header, then rows sorted by zh, `\\n` line ends."""
+def render_term_file(entries: Iterable[TermEntry], cell: Callable[[str], str] = str) -> str:
+    """The exact text of one termbase file: header, then rows sorted by zh, `\\n` line ends.
+
+    `cell` maps each value on its way out (the CSV export neutralizes formula-looking cells).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # csv quotes a field with the line terminator in it, but not one with a bare CR, which a
@@ -440,7 +443,7 @@ def render_term_file(entries: Iterable[TermEntry]) -> str:
     writer.writerow(HEADER)
     for entry in sorted(entries, key=lambda e: e.zh):
         row = entry.to_row()
-        values = [row[name] for name in HEADER]
+        values = [cell(row[name]) for name in HEADER]
         (quoted if any("\r" in value for value in values) else writer).writerow(values)
     return buffer.getvalue()
 

@@ -209,14 +209,14 @@ def read_xlsx(path: Path) -> ReviewFile:
         review.errors.append(error)
         return review
     try:
-        # Two views of one file: formulas and comments, and the values the spreadsheet computed.
+        # Formulas and comments; the values the spreadsheet computed are read only if a formula needs them.
         formulas = load_workbook(path, data_only=False)
-        values = load_workbook(path, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         review.errors.append(GlossaryError(f"cannot open workbook: {str(error)[:200]}", path))
         return review
     title = SHEET_TITLE if SHEET_TITLE in formulas.sheetnames else formulas.sheetnames[0]
-    sheet, computed = formulas[title], values[title]
+    sheet = formulas[title]
+    computed: Any = None
     where = f"{path} [{sheet.title}]"
     if sheet.max_row > _MAX_ROWS:
         review.errors.append(GlossaryError("too many rows", path, _MAX_ROWS))
@@ -227,16 +227,21 @@ def read_xlsx(path: Path) -> ReviewFile:
         review.errors.append(GlossaryError(f"header row lacks the column(s) {', '.join(missing)}", where, 1))
         return review
     position = {name: header.index(name) for name in header if name}
-    for number, (cells, cached) in enumerate(
-        zip(sheet.iter_rows(min_row=2), computed.iter_rows(min_row=2), strict=False), start=2
-    ):
+    for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
         texts: list[str] = []
         problem: str | None = None
         notes: list[str] = []
-        for column, (cell, value_cell) in enumerate(zip(cells, cached, strict=False)):
+        for column, cell in enumerate(cells):
             if cell.comment is not None and cell.comment.text.strip():
                 notes.append(" ".join(cell.comment.text.split()))
             if _is_formula(cell):
+                if computed is None:
+                    try:
+                        computed = load_workbook(path, data_only=True)[title]
+                    except Exception as error:  # as above: a damaged workbook
+                        review.errors.append(GlossaryError(f"cannot open workbook: {str(error)[:200]}", path))
+                        return review
+                value_cell = computed.cell(row=number, column=column + 1)
                 if value_cell.value is None:
                     name = header[column] if column < len(header) else get_column_letter(column + 1)
                     problem = (

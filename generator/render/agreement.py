@@ -92,8 +92,6 @@ class AgreementParty:
 @dataclass(frozen=True)
 class AgreementContext:
     parties: tuple[AgreementParty, ...]
-    # No [[parties]] in the settings: blanks for one lead and one foreign partner, plus a row to copy.
-    blank_parties: bool
     preamble: tuple[Pair, ...]
     recitals: tuple[Pair, ...]
     clauses: tuple[Clause, ...]
@@ -102,7 +100,6 @@ class AgreementContext:
     footer_note: Pair
     annex_b_note: Pair
     accession: tuple[Pair, ...]
-    choices: AgreementChoices = field(default_factory=AgreementChoices)
     # Annex A is titled "Research content and assessment indicators" only where the direction has both.
     content_and_indicators: bool = True
 
@@ -1350,7 +1347,6 @@ def build_agreement_context(
     )
     return AgreementContext(
         parties=agreement_parties,
-        blank_parties=blank,
         preamble=_preamble(agreement_parties, blank, max_units),
         recitals=recitals,
         clauses=clauses,
@@ -1379,7 +1375,6 @@ def build_agreement_context(
             )
         ),
         accession=_accession(direction, max_units),
-        choices=choices,
         content_and_indicators=has_content_and_indicators(direction),
     )
 

@@ -580,7 +580,7 @@ def build(
         load_translations("en")  # and compile stale catalogs once
         load_translations("zh")
         if jobs <= 1 or len(todo) == 1:
-            _init_worker(call)
+            warm_up()  # in this process: no worker set-up (its parent-death signal is for workers only)
             for job, input_hash in todo:
                 _collect(render_job(job, call, out, input_hash), made, report, job, progress)
         else:

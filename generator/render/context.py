@@ -93,10 +93,6 @@ class Para:
     def pair(self) -> Pair:
         return Pair(zh=self.zh, en=self.en)
 
-    @property
-    def notes(self) -> tuple[str, ...]:
-        return tuple(part.note for part in self.parts if part.note)
-
 
 def _join_english(pieces: Iterable[str]) -> str:
     return " ".join(piece.strip() for piece in pieces if piece.strip())

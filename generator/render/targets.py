@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Comparators in the Chinese, with the sign they are shown as.
 _ZH_BEFORE: dict[str, str] = {
@@ -155,6 +156,8 @@ def _norm_number(value: str) -> str:
     return value
 
 
+# Pure and asked again for the same indicator by every document that shows it (and by docqa).
+@lru_cache(maxsize=4096)
 def extract_targets(zh: str) -> tuple[Target, ...]:
     """Every comparator-bearing number of a Chinese indicator, with its unit complete."""
     found: list[Target] = []
@@ -221,6 +224,7 @@ def _sense_after(text: str, end: int, sense: str) -> bool:
     return any(after.startswith(phrase) for phrase in _EN_AFTER[sense])
 
 
+@lru_cache(maxsize=4096)
 def comparator_confirmed(target: Target, en: str) -> bool:
     """The number of the target is in the English with a comparator of the same sense (unit not checked).
 
@@ -228,20 +232,21 @@ def comparator_confirmed(target: Target, en: str) -> bool:
     """
     text = _en_normal(en)
     first = target.value.split("–")[0].replace("μ", "µ")
+    reach = target.zh.startswith("达到") and not target.zh.endswith(tuple(_ZH_AFTER))
     for match in re.finditer(rf"(?<![\d.]){re.escape(first)}(?!\.?\d)", text):
-        if target.zh.startswith("达到") and not target.zh.endswith(tuple(_ZH_AFTER)):
-            return True
-        if _sense_before(text, match.start(), target.comparator):
+        if reach or _sense_before(text, match.start(), target.comparator):
             return True
         # "3 or more patents", "3 patents or more", "5 km × 5 km or finer": look past up to 5 words.
-        tail = re.compile(r"(?:\s?[^\s,;]+){0,5}")
         stop = match.end()
-        for step in tail.finditer(text, stop):
-            for cut in range(stop, step.end() + 1):
-                if text[cut : cut + 1] in (" ", "") and _sense_after(text, cut, target.comparator):
-                    return True
-            break
+        step = _TAIL.match(text, stop)
+        end = step.end() if step else stop
+        for cut in range(stop, end + 1):
+            if text[cut : cut + 1] in (" ", "") and _sense_after(text, cut, target.comparator):
+                return True
     return False
+
+
+_TAIL = re.compile(r"(?:\s?[^\s,;]+){0,5}")  # up to five words after a number
 
 
 def _unit_forms(unit: str) -> tuple[str, ...]:

@@ -56,10 +56,7 @@ class ArgosPackage:
     @property
     def engine_id(self) -> str:
         """Identifies the model in the MT cache: package name, version and model file size and time."""
-        model_bin = self.model_dir / "model.bin"
-        stat = model_bin.stat() if model_bin.exists() else None
-        stamp = f"{stat.st_size}-{int(stat.st_mtime)}" if stat else "missing"
-        return f"argos:{self.path.name}:{self.package_version}:{stamp}"
+        return f"argos:{self.path.name}:{self.package_version}:{_stamp(self.model_dir / 'model.bin')}"
 
     def problems(self) -> list[str]:
         """Why this package cannot be used by callpack (empty when it can)."""
@@ -248,10 +245,10 @@ def models_dirs() -> list[Path]:
     return [base / "callpack" / "models"]
 
 
-def installed_models(dirs: list[Path] | None = None) -> list[Ct2Model]:
+def installed_models() -> list[Ct2Model]:
     """Converted models in the callpack model folder, then Argos packages; unreadable ones skipped."""
     models: list[Ct2Model] = []
-    for directory in dirs or models_dirs():
+    for directory in models_dirs():
         if directory.is_dir():
             for path in sorted(directory.iterdir()):
                 if path.is_dir() and not path.name.startswith("."):

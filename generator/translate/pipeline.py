@@ -164,10 +164,13 @@ def translate_segments(
                     memory.add_mt([(unique[key], output.en, "; ".join(output.issues))], engine_id_now)
 
             outputs = engine.translate_texts(texts, terms, progress=report, on_result=store)
-            stored_already = True
         else:
             outputs = translate_texts(texts, engine, terms, progress=report)
-            stored_already = False
+            if record and outputs:
+                memory.add_mt(
+                    ((text, out.en, "; ".join(out.issues)) for text, out in zip(texts, outputs, strict=True) if out.en),
+                    engine.engine_id,
+                )
         by_key = dict(zip(unique, outputs, strict=True))
         for number in fresh:
             segment = segments[number]
@@ -182,11 +185,6 @@ def translate_segments(
                     segment.id, None, Provenance.UNTRANSLATED, State.INITIAL, note
                 )
         mt_count = len(fresh) + mt_cached
-        if record and by_key and not stored_already:
-            memory.add_mt(
-                ((unique[key], out.en, "; ".join(out.issues)) for key, out in by_key.items() if out.en),
-                engine.engine_id,
-            )
     elif use_stored_mt:
         stored = memory.segment_rows()
         stored_keys = memory.segment_source_keys()

@@ -343,18 +343,17 @@ class TranslationMemory:
         self.db.close()
 
     # -- the TMX files -------------------------------------------------------------------------
-    def _folders(self, memory_dir: Path | None) -> list[tuple[Path, int]]:
-        own = memory_dir or self.memory_dir
+    def _folders(self) -> list[tuple[Path, int]]:
         folders = [(folder, REFERENCE_LAYER) for folder in self.reference_dirs]
-        return [*folders, (own, OWN_LAYER)]
+        return [*folders, (self.memory_dir, OWN_LAYER)]
 
-    def sync_tmx(self, memory_dir: Path | None = None) -> SyncResult:
+    def sync_tmx(self) -> SyncResult:
         """Re-read the TMX files whose content changed (by SHA-256); drop removed ones.
 
         The files are the truth, so a changed file's units replace what the index held for it.
         """
         current: dict[str, tuple[Path, int]] = {}
-        for folder, layer in self._folders(memory_dir):
+        for folder, layer in self._folders():
             for path in sorted(folder.glob("*.tmx")) if folder.is_dir() else []:
                 current.setdefault(str(path.resolve()), (path, layer))
         known = {row["path"]: row["sha256"] for row in self.db.execute("SELECT path, sha256 FROM imports")}

@@ -62,22 +62,23 @@ def _lang(element: etree._Element) -> str:
 
 def read_tmx(path: Path) -> list[TmxUnit]:
     """Read the units of a TMX 1.4 file; a malformed file raises `TranslationError` naming the line."""
-    limits.check_file_size(path, limits.MAX_XML_BYTES, TranslationError)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TranslationError(f"cannot read TMX file: {error.strerror}", path) from None
-    return parse_tmx(data, path)
+    return parse_tmx(limits.read_bytes_bounded(path, limits.MAX_XML_BYTES, TranslationError), path)
 
 
-def parse_tmx(data: bytes, path: Path) -> list[TmxUnit]:
-    """The units of the TMX document `data` (read from `path`, named in errors)."""
+def parse_untrusted_xml(data: bytes, path: Path, kind: str) -> etree._ElementTree:
+    """`data` as a tree, read without entities, DTDs or network; a DOCTYPE is refused (`kind`: TMX, XLIFF)."""
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as error:
         raise TranslationError(f"not well-formed XML: {error.msg}", path, error.lineno) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise TranslationError("DOCTYPE declarations are not allowed in TMX (no DTDs or entities)", path, 1)
+        raise TranslationError(f"DOCTYPE declarations are not allowed in {kind} (no DTDs or entities)", path, 1)
+    return tree
+
+
+def parse_tmx(data: bytes, path: Path) -> list[TmxUnit]:
+    """The units of the TMX document `data` (read from `path`, named in errors)."""
+    tree = parse_untrusted_xml(data, path, "TMX")
     root = tree.getroot()
     if not isinstance(root.tag, str) or etree.QName(root).localname != "tmx":
         raise TranslationError("root element is not <tmx>", path, root.sourceline)

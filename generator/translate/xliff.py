@@ -30,6 +30,7 @@ from .numbers import number_difference
 from .store import Conflict, FuzzyMatch, Incoming, Resolution, TranslationMemory, merge, revision
 from .termbase import TermIndex, is_approved
 from .text import has_cjk, source_key
+from .tmx import parse_untrusted_xml
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -266,19 +267,8 @@ class _Unit:
 
 
 def _parse(path: Path) -> etree._Element:
-    limits.check_file_size(path, limits.MAX_XML_BYTES, TranslationError)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TranslationError(f"cannot read XLIFF file: {error.strerror}", path) from None
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, parser))
-    except etree.XMLSyntaxError as error:
-        raise TranslationError(f"not well-formed XML: {error.msg}", path, error.lineno) from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise TranslationError("DOCTYPE declarations are not allowed in XLIFF (no DTDs or entities)", path, 1)
-    return tree.getroot()
+    data = limits.read_bytes_bounded(path, limits.MAX_XML_BYTES, TranslationError)
+    return parse_untrusted_xml(data, path, "XLIFF").getroot()
 
 
 def _read_units(path: Path) -> list[_Unit]:
@@ -455,6 +445,7 @@ def import_xliff(
         resolutions=resolutions,
         translator=translator,
         dry_run=dry_run,
+        languages=languages,
     )
     return ImportResult(
         applied=merged.applied,
