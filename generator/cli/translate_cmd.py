@@ -24,7 +24,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..model import Guide
-    from ..segments import Segment
+    from ..segments import Segment, Translation
     from ..settings import ExchangeSettings
     from ..translate.pipeline import PipelineResult
     from ..translate.qa import QAReport
@@ -352,6 +352,14 @@ def _open_memory() -> TranslationMemory:
     return open_memory(paths["memory_path"], paths["memory_dir"], paths["reference_dirs"])
 
 
+def _current(segments: list[Segment], memory: TranslationMemory) -> dict[str, Translation]:
+    """What an imported unit is compared with: each segment's current translation (no MT), with the
+    workspace's termbase, as `xliff export` computed it, in the memory session the import writes to."""
+    from ..translate.pipeline import translate_segments
+
+    return translate_segments(segments, memory, engine=None, record=False, terms=workspace_term_index()).by_id()
+
+
 def _exchange() -> ExchangeSettings:
     return current_workspace().settings.exchange
 
@@ -429,31 +437,30 @@ def xliff_export(
     ] = XliffVersion.V2,
 ) -> None:
     """Export the current translations for post-editing (states initial/translated/reviewed/final)."""
-    from ..translate.pipeline import translate_guide
+    from ..translate.pipeline import select_segments, translate_segments
     from ..translate.xliff import export_xliff, segment_terms
 
     with reported_errors():
         guide = _guide(guide_path)
         terms = workspace_term_index()
-        result = translate_guide(
-            guide, engine=None, record=False, directions=direction, terms=terms, **workspace_memory()
-        )
-        exchange = _exchange()
-        export_xliff(
-            out,
-            result.segments,
-            result.translations,
-            result.suggestions,
-            original=Path(guide.source_path).name,
-            terms=segment_terms(result.segments, terms),
-            version=version.value,
-            target_language=exchange.target_language,
-            source_language=exchange.source_language,
-        )
-        console.print(
-            f"Wrote {safe(out)}: {len(result.segments)} units (XLIFF {version.value})", soft_wrap=True
-        )
+        segments = select_segments(guide, direction)
         with _open_memory() as memory:
+            result = translate_segments(segments, memory, engine=None, record=False, terms=terms)
+            source_language, target_language = exchange_languages()
+            export_xliff(
+                out,
+                result.segments,
+                result.translations,
+                result.suggestions,
+                original=Path(guide.source_path).name,
+                terms=segment_terms(result.segments, terms),
+                version=version.value,
+                target_language=target_language,
+                source_language=source_language,
+            )
+            console.print(
+                f"Wrote {safe(out)}: {len(result.segments)} units (XLIFF {version.value})", soft_wrap=True
+            )
             _report_unused(memory, result.segments)
 
 
@@ -474,18 +481,17 @@ def xliff_import(
     """
     from ..segments import segment_guide
     from ..translate.conflicts import read_resolutions
-    from ..translate.pipeline import translate_guide
     from ..translate.xliff import import_xliff
 
     with reported_errors():
         guide = _guide(guide_path)
         resolutions = read_resolutions(resolve) if resolve is not None else None
-        current = translate_guide(guide, engine=None, record=False, **workspace_memory()).by_id()
+        segments = segment_guide(guide)
         with _open_memory() as memory:
             result = import_xliff(
                 file,
-                segment_guide(guide),
-                current,
+                segments,
+                _current(segments, memory),
                 memory,
                 force=force,
                 resolutions=resolutions,
@@ -518,7 +524,6 @@ def memory_import(
     """
     from ..segments import segment_guide
     from ..translate.conflicts import read_resolutions
-    from ..translate.pipeline import translate_guide
     from ..translate.store import incoming_from_tmx, merge
     from ..translate.tmx import read_tmx
 
@@ -527,11 +532,10 @@ def memory_import(
         resolutions = read_resolutions(resolve) if resolve is not None else None
         segments = segment_guide(guide)
         incoming, unmatched = incoming_from_tmx(read_tmx(file), segments, file)
-        current = translate_guide(guide, engine=None, record=False, **workspace_memory()).by_id()
         with _open_memory() as memory:
             result = merge(
                 incoming,
-                current,
+                _current(segments, memory),
                 memory,
                 force=force,
                 resolutions=resolutions,
