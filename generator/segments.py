@@ -114,20 +114,25 @@ def direction_segments(direction: Direction) -> Iterator[Segment]:
     # Fields without a typed field (schema version 2): 有关说明, 合作协议, unknown labels… Their ids
     # name the field (`2.1:notes:0`, `3:x-1a2b3c4d:0` for an unknown label), so that the ids of
     # the typed fields above never move.
-    for key, paragraphs in _extra_field_paragraphs(direction):
+    for key, paragraphs in extra_field_paragraphs(direction):
         yield from _field_segments(scope, key, paragraphs)
     # Known labels go through the termbase; an unknown label is translated like text.
-    unknown = dict.fromkeys(f.label_zh for f in direction.extra_fields if f.key is None and f.label_zh)
-    for position, label in enumerate(unknown):
+    for position, label in enumerate(unknown_labels(direction)):
         yield Segment(id=f"{scope}:label:{position}", scope=scope, field="label", index=position, paragraph=0, zh=label)
 
 
-def _extra_field_paragraphs(direction: Direction) -> list[tuple[str, list[Paragraph]]]:
-    """The paragraphs of the untyped fields, grouped by segment field name, in order of first use."""
+def extra_field_paragraphs(direction: Direction) -> list[tuple[str, list[Paragraph]]]:
+    """The paragraphs of the untyped fields, grouped by segment field name, in order of first use
+    (the numbering of their segments; the render context follows it)."""
     grouped: dict[str, list[Paragraph]] = {}
     for extra in direction.extra_fields:
         grouped.setdefault(extra.segment_field, []).extend(extra.paragraphs)
     return list(grouped.items())
+
+
+def unknown_labels(direction: Direction) -> list[str]:
+    """The labels without a known key, each once, in order: the `label` segments' positions."""
+    return list(dict.fromkeys(f.label_zh for f in direction.extra_fields if f.key is None and f.label_zh))
 
 
 def guide_segments(guide: Guide) -> Iterator[Segment]:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from ..model import TYPED_FIELD_KEYS, Direction, DirectionType, Guide, GuideFacts, Layout, Paragraph
-from ..segments import Provenance, Segment, Translation, segment_guide
+from ..segments import Provenance, Segment, Translation, extra_field_paragraphs, segment_guide, unknown_labels
 from ..settings import AgreementChoices, CallInfo, Party
 from .i18n import Pair, money_compact, money_full, number
 from .rules import Rule, binding_rules, restricted_note
@@ -401,15 +401,11 @@ def _label_para(label_zh: str, terms: Termbase | None) -> Para | None:
 def _extra_fields(direction: Direction, index: _Index, terms: Termbase | None) -> tuple[ExtraField, ...]:
     """The untyped fields; their segments are numbered per segment field across fields (see segments)."""
     scope = direction.id
-    extra = direction.extra_fields
-    unknown = list(dict.fromkeys(f.label_zh for f in extra if f.key is None and f.label_zh))
-    grouped: dict[str, list[Paragraph]] = defaultdict(list)
-    for item in extra:
-        grouped[item.segment_field].extend(item.paragraphs)
-    paras = {key: index.paragraphs(scope, key, paragraphs) for key, paragraphs in grouped.items()}
+    unknown = unknown_labels(direction)
+    paras = {key: index.paragraphs(scope, key, paragraphs) for key, paragraphs in extra_field_paragraphs(direction)}
     used: dict[str, int] = defaultdict(int)
     result = []
-    for item in extra:
+    for item in direction.extra_fields:
         start = used[item.segment_field]
         used[item.segment_field] += len(item.paragraphs)
         label = _label_para(item.label_zh, terms)
