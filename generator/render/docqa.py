@@ -15,7 +15,6 @@ Pure apart from reading the files; the CLI prints the report and sets the exit c
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ from ..errors import RenderError
 from .context import CallContext, DirectionContext, Para, PartKind
 from .targets import comparator_confirmed, extract_targets
 
-MANIFEST = "index.json"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 _SPACES = re.compile(r"\s+")
 _ZH_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:万|亿)?")
@@ -215,30 +213,33 @@ def _check_rules(checker: _Checker, call: CallContext, lang: str, text: str) -> 
 
 def check_documents(out: Path, call: CallContext, documents: Iterable[str] | None = None) -> DocumentQAReport:
     """Check every built HTML document in `out` (or only the listed paths) against the model."""
-    manifest_path = out / MANIFEST
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RenderError("no build here: index.json not found (run `callpack build` first)", path=manifest_path) from None
-    except ValueError as error:
-        raise RenderError(f"index.json is not valid JSON: {error}", path=manifest_path) from None
+    from .build import MANIFEST_NAME, load_manifest
+
+    manifest_path = out / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise RenderError("no build here: index.json not found (run `callpack build` first)", path=manifest_path)
+    warnings: list[str] = []
+    # The build's own reader: entries whose path leaves `out` are dropped, never read.
+    records = load_manifest(out, warnings)
+    if warnings and not records:
+        raise RenderError(warnings[0], path=manifest_path)
     wanted = set(documents) if documents is not None else None
     report = DocumentQAReport()
-    for entry in manifest.get("files", []):
-        if entry.get("format") != "html" or entry.get("kind") not in INDICATOR_KINDS:
+    for entry in records.values():
+        if entry.format != "html" or entry.kind not in INDICATOR_KINDS:
             continue
-        if wanted is not None and entry["path"] not in wanted:
+        if wanted is not None and entry.path not in wanted:
             continue
-        path = out / entry["path"]
+        path = out / entry.path
         if not path.is_file():
-            report.findings.append(Finding(entry["path"], "missing", "listed in index.json but not on disk"))
+            report.findings.append(Finding(entry.path, "missing", "listed in index.json but not on disk"))
             continue
         report.documents += 1
-        checker = _Checker(report, entry["path"])
+        checker = _Checker(report, entry.path)
         body = _body(_tree(path))
-        lang = entry["lang"]
+        lang = entry.lang
         text = _without_notes(body)
-        if entry["kind"] in RULE_KINDS:
+        if entry.kind in RULE_KINDS:
             _check_rules(checker, call, lang, text)
         if lang == "zh":
             continue
@@ -246,17 +247,17 @@ def check_documents(out: Path, call: CallContext, documents: Iterable[str] | Non
         checker.check(not stray, "unflagged-chinese", "Chinese outside lang=zh: " + "; ".join(stray[:3]))
         notes = _notes_text(body)
         summarized = bool(body.find_class("summarized"))
-        if entry["kind"] == "whole":
+        if entry.kind == "whole":
             directions = list(call.directions)
         else:
             try:
-                directions = [call.direction(entry["direction"])]
+                directions = [call.direction(entry.direction or "")]
             except KeyError:
-                checker.check(False, "direction", f"direction {entry['direction']} is not in the guide")
+                checker.check(False, "direction", f"direction {entry.direction} is not in the guide")
                 continue
         for direction in directions:
-            _check_direction(checker, direction, entry["kind"], text, notes, summarized)
-        if entry["kind"] == "briefing":
+            _check_direction(checker, direction, entry.kind, text, notes, summarized)
+        if entry.kind == "briefing":
             content_shown = all(
                 normalize(part.text) in text
                 for para in directions[0].content

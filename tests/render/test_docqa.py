@@ -116,3 +116,19 @@ def test_cli_exits_non_zero_on_a_finding(built, tmp_path):
     dirty = runner.invoke(app, ["qa", "--documents", "--out", str(out)])
     assert dirty.exit_code == 1
     assert "unflagged-chinese" in dirty.output
+
+
+def test_a_forged_manifest_entry_outside_the_output_is_never_read(tmp_path: Path) -> None:
+    from generator.errors import RenderError
+
+    out = tmp_path / "output"
+    out.mkdir()
+    (tmp_path / "secret.html").write_text("<html><body>secret</body></html>", encoding="utf-8")
+    entry = {
+        "path": "../secret.html", "sha256": "0", "bytes": 0, "kind": "call", "lang": "en",
+        "format": "html", "direction": "1.1", "input_hash": "0",
+    }
+    (out / "index.json").write_text(json.dumps({"files": [entry]}), encoding="utf-8")
+    call = build_call_context(load_bundled_guide(), issued=dt.date(2026, 1, 1))
+    with pytest.raises(RenderError, match="outside the output folder"):
+        check_documents(out, call)
