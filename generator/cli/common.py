@@ -173,8 +173,7 @@ def workspace_translations(guide: Guide, terms: TermIndex | None = None) -> dict
 
     `terms`: the workspace's term index when the caller has it already (it is read otherwise).
     """
-    from ..translate.pipeline import translate_guide
+    from ..translate.pipeline import current_translations
 
     terms = terms if terms is not None else workspace_term_index()
-    result = translate_guide(guide, engine=None, record=False, terms=terms, **workspace_memory())
-    return {translation.segment_id: translation for translation in result.translations}
+    return current_translations(guide, terms=terms, **workspace_memory())

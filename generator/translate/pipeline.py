@@ -265,11 +265,27 @@ def translate_guide(
         )
 
 
-def current_translations(guide: Guide | None = None) -> dict[str, Translation]:
+def current_translations(
+    guide: Guide | None = None,
+    *,
+    terms: TermIndex | None = None,
+    memory_path: Path | None = None,
+    memory_dir: Path | None = None,
+    reference_dirs: Sequence[Path] = (),
+) -> dict[str, Translation]:
     """The latest translation of every segment of `guide` (the bundled guide by default), without MT.
 
     Reviewed memory first, then what the last `callpack translate` stored (MT output included),
-    then the pattern rules and the termbase; everything else is untranslated with `en` None.
+    then the pattern rules and the termbase; everything else is untranslated with `en` None. The
+    memory and termbase are the bundled ones unless given.
     """
-    result = translate_guide(guide, engine=None, record=False)
-    return {translation.segment_id: translation for translation in result.translations}
+    result = translate_guide(
+        guide,
+        engine=None,
+        record=False,
+        terms=terms,
+        memory_path=memory_path,
+        memory_dir=memory_dir,
+        reference_dirs=reference_dirs,
+    )
+    return result.by_id()
